@@ -1,0 +1,3 @@
+from rehab_app.app import main
+
+raise SystemExit(main())
