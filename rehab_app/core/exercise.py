@@ -8,10 +8,11 @@ library and live in `rehab_app.formats.exercise_toml`.
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from rehab_app.core.vocabulary import BodyRegion, Category, Position, Side, Stage
 
 #: The newest exercise file format this build understands. A file with a higher number was
 #: written for a newer rehab_app and is refused rather than half-understood.
@@ -23,55 +24,6 @@ ExerciseId = Annotated[
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=600)]
 SourceTag = Annotated[str, StringConstraints(pattern=r"^S\d+[a-z]?$", max_length=8)]
-
-
-class Category(StrEnum):
-    NEURAL_MOBILISATION = "neural_mobilisation"
-    STRETCH = "stretch"
-    MOBILITY = "mobility"
-    DIRECTIONAL_PREFERENCE = "directional_preference"
-    MOTOR_CONTROL = "motor_control"
-    STRENGTH = "strength"
-    AEROBIC = "aerobic"
-
-
-class BodyRegion(StrEnum):
-    NECK = "neck"
-    THORACIC_SPINE = "thoracic_spine"
-    LUMBAR_SPINE = "lumbar_spine"
-    ABDOMEN = "abdomen"
-    PELVIS = "pelvis"
-    BUTTOCK = "buttock"
-    HIP = "hip"
-    THIGH = "thigh"
-    KNEE = "knee"
-    ANKLE = "ankle"
-    SHOULDER = "shoulder"
-    WHOLE_BODY = "whole_body"
-
-
-class Position(StrEnum):
-    SUPINE = "supine"
-    PRONE = "prone"
-    SIDE_LYING = "side_lying"
-    SITTING = "sitting"
-    STANDING = "standing"
-    FOUR_POINT_KNEELING = "four_point_kneeling"
-
-
-class Stage(StrEnum):
-    """Acute 0-6 weeks, subacute 6-12 weeks, chronic 12 weeks or more (clinical.md §1)."""
-
-    ACUTE = "acute"
-    SUBACUTE = "subacute"
-    CHRONIC = "chronic"
-
-
-class Side(StrEnum):
-    AFFECTED = "affected"  # the painful side only
-    EACH = "each"  # all sets on one side, then the other
-    ALTERNATE = "alternate"  # left and right in turn within a set
-    BILATERAL = "bilateral"  # both sides at once, or no side
 
 
 class DosageValue(BaseModel):

@@ -69,6 +69,16 @@ def list_backups(data_dir: Path) -> list[Path]:
     return sorted(found, key=lambda path: _NAME.match(path.name).group(1), reverse=True)  # type: ignore[union-attr]
 
 
+def backup_taken_at(backup: Path) -> datetime | None:
+    """When a backup was made, read from its name (UTC), or None for a foreign file."""
+    match = _NAME.match(backup.name)
+    if match is None:
+        return None
+    stamp = match.group(1)
+    pattern = "%Y%m%dT%H%M%S%fZ" if len(stamp) > 16 else "%Y%m%dT%H%M%SZ"
+    return datetime.strptime(stamp, pattern).replace(tzinfo=UTC)
+
+
 def newest_good_backup(data_dir: Path) -> Path | None:
     """The most recent backup that passes `quick_check`, or None."""
     for candidate in list_backups(data_dir):

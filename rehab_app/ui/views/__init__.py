@@ -1,1 +1,1 @@
-"""ui/views"""
+"""One view per area of the app (Today, Library, Plan, Diary, Progress, Packs, Player)."""

@@ -1,1 +1,1 @@
-"""ui/widgets"""
+"""Small reusable widgets."""

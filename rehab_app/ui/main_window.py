@@ -1,0 +1,225 @@
+"""The main window: navigation between the app's areas, a notice area, and a status bar.
+
+It is built before any database or pydantic import so it paints at the speed of a bare Qt
+window; `app.py` opens the data in the background and hands the results over with
+`show_data_status` and `show_library`. `ready` fires once both have arrived.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence, QPaintEvent
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from rehab_app import __version__
+from rehab_app.services.status import DataState, DataStatus
+from rehab_app.ui.views.library import LibraryView
+from rehab_app.ui.views.placeholder import PlaceholderView
+from rehab_app.ui.widgets.data_banner import DataBanner
+
+if TYPE_CHECKING:
+    from rehab_app.services.catalog import Library
+
+#: The areas in navigation order; "player" is reached from Today, not from the side bar.
+NAVIGATION = ("today", "library", "plan", "diary", "progress", "packs")
+VIEWS = (*NAVIGATION, "player")
+
+
+class MainWindow(QMainWindow):
+    first_painted = Signal()
+    ready = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("rehab_app: your home exercise coach"))
+        self.resize(1280, 800)
+        self._status: DataStatus | None = None
+        self._library_loaded = False
+        self._painted = False
+
+        self.library = LibraryView()
+        self.views: dict[str, QWidget] = {
+            "today": PlaceholderView(
+                self.tr("Today"),
+                self.tr(
+                    "Here you will see the exercises due today, start a guided session with"
+                    " timers, and tick off what you have done."
+                ),
+            ),
+            "library": self.library,
+            "plan": PlaceholderView(
+                self.tr("My plan"),
+                self.tr(
+                    "Here you will build your daily plan from the library, or import the"
+                    " pack your therapist gave you."
+                ),
+            ),
+            "diary": PlaceholderView(
+                self.tr("Pain diary"),
+                self.tr("Here you will record back and leg pain and other symptoms."),
+            ),
+            "progress": PlaceholderView(
+                self.tr("Progress"),
+                self.tr("Here charts will show whether your pain is changing over time."),
+            ),
+            "packs": PlaceholderView(
+                self.tr("Exercise packs"),
+                self.tr(
+                    "Here you will import a pack from your therapist, and therapists will"
+                    " prepare packs for their patients."
+                ),
+            ),
+            "player": PlaceholderView(
+                self.tr("Guided session"),
+                self.tr(
+                    "Here the guided session will lead you through each exercise with a"
+                    " repetition counter and hold and rest timers."
+                ),
+            ),
+        }
+        titles = {
+            "today": self.tr("Today"),
+            "library": self.tr("Library"),
+            "plan": self.tr("My plan"),
+            "diary": self.tr("Diary"),
+            "progress": self.tr("Progress"),
+            "packs": self.tr("Packs"),
+        }
+
+        self.navigation = QListWidget()
+        self.navigation.setAccessibleName(self.tr("Areas of the app"))
+        self.navigation.setObjectName("navigation")
+        self.navigation.setIconSize(QSize(0, 0))
+        self.navigation.setSpacing(4)
+        self.navigation.setFixedWidth(self.fontMetrics().horizontalAdvance("M") * 14)
+        self.stack = QStackedWidget()
+        for position, name in enumerate(VIEWS):
+            self.stack.addWidget(self.views[name])
+            if name in titles:
+                item = QListWidgetItem(titles[name])
+                item.setData(Qt.ItemDataRole.UserRole, name)
+                item.setSizeHint(QSize(0, self.fontMetrics().height() * 3))
+                item.setToolTip(
+                    self.tr("%1 (Ctrl+%2)")
+                    .replace("%1", titles[name])
+                    .replace("%2", str(position + 1))
+                )
+                self.navigation.addItem(item)
+
+        self.banner = DataBanner()
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.banner)
+        right_layout.addWidget(self.stack, 1)
+        central = QWidget()
+        layout = QHBoxLayout(central)
+        layout.addWidget(self.navigation)
+        layout.addWidget(right, 1)
+        self.setCentralWidget(central)
+
+        self._build_menus()
+        self.navigation.currentRowChanged.connect(self._navigate)
+        self.navigation.setCurrentRow(NAVIGATION.index("today"))
+        self.statusBar().showMessage(self.tr("Opening your data…"))
+
+    # Public API used by app.py and the tests -------------------------------------------------
+
+    def show_view(self, name: str) -> None:
+        if name in NAVIGATION:
+            self.navigation.setCurrentRow(NAVIGATION.index(name))
+        else:
+            self.navigation.clearSelection()
+            self.stack.setCurrentWidget(self.views[name])
+
+    def current_view(self) -> str:
+        current = self.stack.currentWidget()
+        return next(name for name, view in self.views.items() if view is current)
+
+    def show_data_status(self, status: DataStatus) -> None:
+        self._status = status
+        self.banner.show_status(status)
+        if status.state == DataState.READY:
+            message = self.tr("Your data is ready. Everything you save is kept on this computer.")
+            if status.upgraded_from:
+                message = self.tr(
+                    "Your data was updated for this version; a copy of the old data was kept."
+                )
+            self.statusBar().showMessage(message)
+        else:
+            self.statusBar().showMessage(self.tr("Your data could not be opened; see the notice."))
+        self._maybe_ready()
+
+    def show_library(self, library: Library) -> None:
+        self.library.set_library(library)
+        self._library_loaded = True
+        self._maybe_ready()
+
+    def is_ready(self) -> bool:
+        return self._status is not None and self._library_loaded
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt API)
+        super().paintEvent(event)
+        if not self._painted:
+            self._painted = True
+            # Let this paint reach the screen before slow work starts.
+            QTimer.singleShot(0, self.first_painted.emit)
+
+    # Internals -----------------------------------------------------------------------------
+
+    def _maybe_ready(self) -> None:
+        if self.is_ready():
+            self.ready.emit()
+
+    def _navigate(self, row: int) -> None:
+        if 0 <= row < len(NAVIGATION):
+            self.stack.setCurrentWidget(self.views[NAVIGATION[row]])
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu(self.tr("&File"))
+        quit_action = QAction(self.tr("&Quit"), self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+
+        go_menu = self.menuBar().addMenu(self.tr("&Go"))
+        for position, name in enumerate(NAVIGATION):
+            action = QAction(self.navigation.item(position).text(), self)
+            action.setShortcut(QKeySequence(f"Ctrl+{position + 1}"))
+            action.triggered.connect(lambda _=False, n=name: self.show_view(n))
+            go_menu.addAction(action)
+            self.addAction(action)
+
+        help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        about = QAction(self.tr("&About rehab_app"), self)
+        about.triggered.connect(self.show_about)
+        help_menu.addAction(about)
+
+    def show_about(self) -> QMessageBox:
+        box = QMessageBox(self)
+        box.setWindowTitle(self.tr("About rehab_app"))
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setText(self.tr("rehab_app %1").replace("%1", __version__))
+        box.setInformativeText(
+            self.tr(
+                "A home exercise coach and pain diary for sciatica and low back pain.\n\n"
+                "It helps you follow the exercises your therapist gave you and keep track of"
+                " how you feel. It does not diagnose and does not replace medical advice.\n\n"
+                "Everything stays on this computer; the app needs no account and no internet."
+                " Free software under the MIT licence."
+            )
+        )
+        box.setIcon(QMessageBox.Icon.Information)
+        box.open()  # not exec(): never block the event loop or the tests
+        return box
