@@ -109,7 +109,7 @@ def load_exercises(
     for path in collect_files(paths):
         exercise, file_problems = read_exercise_file(path)
         if exercise is not None and exercise.id in loaded:
-            other = loaded[exercise.id][1].name
+            other = loaded[exercise.id][1]  # the full path: both files have the same name
             file_problems.append(Problem(path.name, "id", f"'{exercise.id}' is used by {other}"))
         if exercise is not None and not file_problems:
             picture = _find_illustration(exercise.illustration, illustration_dirs)

@@ -37,7 +37,7 @@ def open_data_folder(data_dir: Path, clock: Clock) -> OpenedData:
     try:
         ensure_private_folder(data_dir)
         if db_path.exists():
-            problems = quick_check(db_path)
+            problems = quick_check(db_path, untouched=True)
             if problems:
                 return OpenedData(_damaged(data_dir, db_path, problems))
         engine = open_engine(db_path)

@@ -7,15 +7,23 @@ from contextlib import closing
 from pathlib import Path
 
 
-def open_read_only(db_path: Path) -> sqlite3.Connection:
-    """A connection that cannot modify the file (URI `mode=ro`)."""
-    return sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
+def open_read_only(db_path: Path, untouched: bool = False) -> sqlite3.Connection:
+    """A connection that cannot modify the database file (URI `mode=ro`).
+
+    `untouched=True` is for a file no process has open (checked at start-up under the
+    instance lock): when it has no -wal file, it is opened immutable, so SQLite does not even
+    create the -wal and -shm side files next to a possibly damaged database.
+    """
+    uri = f"{db_path.resolve().as_uri()}?mode=ro"
+    if untouched and not db_path.with_name(db_path.name + "-wal").exists():
+        uri += "&immutable=1"
+    return sqlite3.connect(uri, uri=True, timeout=5)
 
 
-def quick_check(db_path: Path) -> list[str]:
+def quick_check(db_path: Path, untouched: bool = False) -> list[str]:
     """SQLite's `quick_check` on a read-only connection: an empty list means the file is sound."""
     try:
-        with closing(open_read_only(db_path)) as connection:
+        with closing(open_read_only(db_path, untouched)) as connection:
             rows = connection.execute("PRAGMA quick_check").fetchall()
     except sqlite3.DatabaseError as error:
         return [str(error)]

@@ -1,0 +1,52 @@
+"""Shared fixtures. Qt must run offscreen: set before any test imports PySide6."""
+
+from __future__ import annotations
+
+import os
+
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+os.environ.pop("REHAB_APP_DATA_DIR", None)
+
+from collections.abc import Iterator  # noqa: E402
+from dataclasses import dataclass, field  # noqa: E402
+from datetime import UTC, datetime, timedelta  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+
+from rehab_app.core.timestamps import Stamp, stamp  # noqa: E402
+
+TESTS = Path(__file__).resolve().parent
+DATA = TESTS / "data"
+
+
+@dataclass
+class FakeClock:
+    """A clock that only moves when a test says so."""
+
+    at: datetime = field(default_factory=lambda: datetime(2026, 3, 29, 7, 30, tzinfo=UTC))
+    tz_name: str = "Europe/London"
+
+    def now(self) -> Stamp:
+        return stamp(self.at, self.tz_name)
+
+    def advance(self, **delta: float) -> None:
+        self.at += timedelta(**delta)
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Iterator[Path]:
+    folder = tmp_path / "data"
+    yield folder
+
+
+@pytest.fixture(scope="session")
+def shipped_library():  # type: ignore[no-untyped-def]
+    from rehab_app.services.catalog import CatalogService
+
+    return CatalogService().load()
