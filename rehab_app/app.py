@@ -28,6 +28,9 @@ if TYPE_CHECKING:
     from rehab_app.ui.main_window import MainWindow
 
 SCREENSHOT_TIMEOUT_MS = 60_000
+#: When set, start-up milestones are appended to this file as "name unix-time" lines; the
+#: start-up benchmark (tests/benchmarks) reads them.
+STARTUP_LOG_VARIABLE = "REHAB_APP_STARTUP_LOG"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -38,7 +41,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if options.screenshot:
         # A screenshot needs no display: render with the offscreen platform.
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
-    return _run_gui(options, arguments)
+    return _run_gui(options)
 
 
 def _parse_gui_options(arguments: list[str]) -> argparse.Namespace:
@@ -65,16 +68,15 @@ class AppContext:
     """What the composition root owns while the GUI runs."""
 
     data_dir: Path
-    clock: Clock
     window: MainWindow
+    clock: Clock | None = None  # made after the first paint: time zones take a while to load
     opened: OpenedData | None = None
     keep: list[Any] = field(default_factory=list)
 
 
-def _run_gui(options: argparse.Namespace, arguments: list[str]) -> int:
+def _run_gui(options: argparse.Namespace) -> int:
     from PySide6.QtWidgets import QApplication
 
-    from rehab_app.core.timestamps import SystemClock
     from rehab_app.storage.files import ensure_private_folder
     from rehab_app.ui.single_instance import SingleInstance, forward_arguments
 
@@ -92,7 +94,9 @@ def _run_gui(options: argparse.Namespace, arguments: list[str]) -> int:
         return 1
     instance = SingleInstance(data_dir)
     if not instance.acquire():
-        if forward_arguments(data_dir, arguments):
+        # Absolute paths: the running instance may have another working folder.
+        files = [str(Path(name).absolute()) for name in options.files]
+        if forward_arguments(data_dir, files):
             print(f"rehab_app is already open for {data_dir}; your request was passed to it.")
             return 0
         print(
@@ -105,9 +109,11 @@ def _run_gui(options: argparse.Namespace, arguments: list[str]) -> int:
     from rehab_app.ui.main_window import MainWindow
 
     window = MainWindow()
-    context = AppContext(data_dir, SystemClock(_local_zone_name()), window)
+    context = AppContext(data_dir, window)
     instance.arguments_received.connect(lambda _args: _bring_to_front(window))
-    window.banner.restore_requested.connect(lambda backup: _restore(context, backup))
+    window.restore_requested.connect(lambda backup: _restore(context, backup))
+    _log_milestones(window)
+    window.first_painted.connect(instance.listen)
     window.first_painted.connect(lambda: _open_in_background(context))
     window.show_view(options.view)
     exit_code = [0]
@@ -118,6 +124,21 @@ def _run_gui(options: argparse.Namespace, arguments: list[str]) -> int:
     _shut_down(context)
     instance.release()
     return exit_code[0] or result
+
+
+def _log_milestones(window: MainWindow) -> None:
+    log_file = os.environ.get(STARTUP_LOG_VARIABLE)
+    if not log_file:
+        return
+    import time
+
+    def write(name: str) -> None:
+        with open(log_file, "a", encoding="utf-8") as stream:
+            stream.write(f"{name} {time.time():.6f}\n")
+
+    window.first_painted.connect(lambda: write("first_paint"))
+    window.library_filled.connect(lambda: write("library_filled"))
+    window.ready.connect(lambda: write("ready"))
 
 
 def _use_readable_font(app: QApplication) -> None:
@@ -145,6 +166,11 @@ def _open_in_background(context: AppContext) -> None:
     from rehab_app.ui.tasks import run_in_background
 
     window = context.window
+    if context.clock is None:
+        from rehab_app.core.timestamps import SystemClock
+
+        context.clock = SystemClock(_local_zone_name())
+    clock = context.clock
 
     def load_library() -> Any:
         from rehab_app.services.catalog import CatalogService
@@ -154,23 +180,35 @@ def _open_in_background(context: AppContext) -> None:
     def open_data() -> OpenedData:
         from rehab_app.services.maintenance import open_data_folder
 
-        return open_data_folder(context.data_dir, context.clock)
+        return open_data_folder(context.data_dir, clock)
 
     def opened(result: OpenedData) -> None:
         context.opened = result
         window.show_data_status(result.status)
 
-    run_in_background(load_library, window.show_library, lambda e: _report_failure(window, e))
-    run_in_background(open_data, opened, lambda e: _report_failure(window, e))
+    def library_loaded(library: Any) -> None:
+        window.show_library(library)
+        run_in_background(open_data, opened, lambda e: _report_failure(window, e))
+
+    # One after the other, not side by side: two threads importing pydantic at once can trip
+    # PySide's import hook into a circular-import error (seen about once in twenty starts).
+    def library_failed(error: BaseException) -> None:
+        _report_failure(window, error)
+        run_in_background(open_data, opened, lambda e: _report_failure(window, e))
+
+    run_in_background(load_library, library_loaded, library_failed)
 
 
 def _restore(context: AppContext, backup: Path) -> None:
     from rehab_app.ui.tasks import run_in_background
 
+    clock = context.clock
+    assert clock is not None, "a restore is only offered after the data was opened"
+
     def restore() -> OpenedData:
         from rehab_app.services.maintenance import restore_backup
 
-        return restore_backup(context.data_dir, backup, context.clock)
+        return restore_backup(context.data_dir, backup, clock)
 
     def restored(result: OpenedData) -> None:
         context.opened = result
@@ -180,9 +218,10 @@ def _restore(context: AppContext, backup: Path) -> None:
 
 
 def _report_failure(window: MainWindow, error: BaseException) -> None:
-    window.statusBar().showMessage(
-        window.tr("Something went wrong: %1").replace("%1", str(error) or type(error).__name__)
-    )
+    import traceback
+
+    traceback.print_exception(error, file=sys.stderr)  # for a bug report; holds no health data
+    window.show_failure(str(error) or type(error).__name__)
 
 
 def _bring_to_front(window: MainWindow) -> None:
@@ -211,7 +250,13 @@ def _arrange_screenshot(
         exit_code[0] = 1
         app.quit()
 
+    def failed(message: str) -> None:
+        print(f"start-up failed, no screenshot was taken: {message}", file=sys.stderr)
+        exit_code[0] = 1
+        app.quit()
+
     window.ready.connect(lambda: QTimer.singleShot(0, capture))
+    window.failed.connect(failed)
     QTimer.singleShot(SCREENSHOT_TIMEOUT_MS, give_up)
 
 

@@ -7,14 +7,14 @@ import os
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 os.environ.pop("REHAB_APP_DATA_DIR", None)
 
-from collections.abc import Iterator  # noqa: E402
-from dataclasses import dataclass, field  # noqa: E402
-from datetime import UTC, datetime, timedelta  # noqa: E402
-from pathlib import Path  # noqa: E402
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
-import pytest  # noqa: E402
+import pytest
 
-from rehab_app.core.timestamps import Stamp, stamp  # noqa: E402
+from rehab_app.core.timestamps import Stamp, stamp
 
 TESTS = Path(__file__).resolve().parent
 DATA = TESTS / "data"

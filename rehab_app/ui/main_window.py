@@ -1,15 +1,17 @@
 """The main window: navigation between the app's areas, a notice area, and a status bar.
 
-It is built before any database or pydantic import so it paints at the speed of a bare Qt
-window; `app.py` opens the data in the background and hands the results over with
-`show_data_status` and `show_library`. `ready` fires once both have arrived.
+It must paint at the speed of a bare Qt window, so it imports nothing heavy (no database, no
+pydantic, not even the library screen or its SVG renderer): the Library area starts as a
+"loading" page and the real view is built when `show_library` hands over the exercises.
+`app.py` opens the data in the background and calls `show_data_status`; `ready` fires once
+both have arrived.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QSize, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QPaintEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -23,13 +25,13 @@ from PySide6.QtWidgets import (
 )
 
 from rehab_app import __version__
-from rehab_app.services.status import DataState, DataStatus
-from rehab_app.ui.views.library import LibraryView
 from rehab_app.ui.views.placeholder import PlaceholderView
-from rehab_app.ui.widgets.data_banner import DataBanner
 
 if TYPE_CHECKING:
     from rehab_app.services.catalog import Library
+    from rehab_app.services.status import DataStatus
+    from rehab_app.ui.views.library import LibraryView
+    from rehab_app.ui.widgets.data_banner import DataBanner
 
 #: The areas in navigation order; "player" is reached from Today, not from the side bar.
 NAVIGATION = ("today", "library", "plan", "diary", "progress", "packs")
@@ -38,7 +40,10 @@ VIEWS = (*NAVIGATION, "player")
 
 class MainWindow(QMainWindow):
     first_painted = Signal()
+    library_filled = Signal()
     ready = Signal()
+    restore_requested = Signal(object)  # the backup Path the person chose to restore
+    failed = Signal(str)  # a start-up step failed unexpectedly (a bug, not a data problem)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -47,8 +52,8 @@ class MainWindow(QMainWindow):
         self._status: DataStatus | None = None
         self._library_loaded = False
         self._painted = False
-
-        self.library = LibraryView()
+        self.library: LibraryView | None = None
+        self._banner: DataBanner | None = None
         self.views: dict[str, QWidget] = {
             "today": PlaceholderView(
                 self.tr("Today"),
@@ -57,7 +62,9 @@ class MainWindow(QMainWindow):
                     " timers, and tick off what you have done."
                 ),
             ),
-            "library": self.library,
+            "library": PlaceholderView(
+                self.tr("Exercise library"), self.tr("Loading the exercises…"), built=True
+            ),
             "plan": PlaceholderView(
                 self.tr("My plan"),
                 self.tr(
@@ -108,7 +115,6 @@ class MainWindow(QMainWindow):
             self.stack.addWidget(self.views[name])
             if name in titles:
                 item = QListWidgetItem(titles[name])
-                item.setData(Qt.ItemDataRole.UserRole, name)
                 item.setSizeHint(QSize(0, self.fontMetrics().height() * 3))
                 item.setToolTip(
                     self.tr("%1 (Ctrl+%2)")
@@ -117,12 +123,10 @@ class MainWindow(QMainWindow):
                 )
                 self.navigation.addItem(item)
 
-        self.banner = DataBanner()
         right = QWidget()
-        right_layout = QVBoxLayout(right)
-        right_layout.setContentsMargins(0, 0, 0, 0)
-        right_layout.addWidget(self.banner)
-        right_layout.addWidget(self.stack, 1)
+        self._right_layout = QVBoxLayout(right)
+        self._right_layout.setContentsMargins(0, 0, 0, 0)
+        self._right_layout.addWidget(self.stack, 1)
         central = QWidget()
         layout = QHBoxLayout(central)
         layout.addWidget(self.navigation)
@@ -147,9 +151,23 @@ class MainWindow(QMainWindow):
         current = self.stack.currentWidget()
         return next(name for name, view in self.views.items() if view is current)
 
+    @property
+    def banner(self) -> DataBanner:
+        """The notice shown above every area when the data cannot be used; built on demand."""
+        if self._banner is None:
+            from rehab_app.ui.widgets.data_banner import DataBanner
+
+            self._banner = DataBanner()
+            self._banner.restore_requested.connect(self.restore_requested)
+            self._right_layout.insertWidget(0, self._banner)
+        return self._banner
+
     def show_data_status(self, status: DataStatus) -> None:
+        from rehab_app.services.status import DataState
+
         self._status = status
-        self.banner.show_status(status)
+        if status.state != DataState.READY or self._banner is not None:
+            self.banner.show_status(status)
         if status.state == DataState.READY:
             message = self.tr("Your data is ready. Everything you save is kept on this computer.")
             if status.upgraded_from:
@@ -162,9 +180,29 @@ class MainWindow(QMainWindow):
         self._maybe_ready()
 
     def show_library(self, library: Library) -> None:
+        if self.library is None:
+            from rehab_app.ui.views.library import LibraryView
+
+            showing = self.stack.currentWidget() is self.views["library"]
+            self.library = LibraryView()
+            self.stack.removeWidget(self.views["library"])
+            self.views["library"].deleteLater()
+            self.views["library"] = self.library
+            self.stack.insertWidget(VIEWS.index("library"), self.library)
+            if showing:
+                self.stack.setCurrentWidget(self.library)
         self.library.set_library(library)
         self._library_loaded = True
+        self.library_filled.emit()
         self._maybe_ready()
+
+    def show_failure(self, message: str) -> None:
+        self.statusBar().showMessage(
+            self.tr("Something went wrong: %1. Your saved data is not affected.").replace(
+                "%1", message
+            )
+        )
+        self.failed.emit(message)
 
     def is_ready(self) -> bool:
         return self._status is not None and self._library_loaded
@@ -187,26 +225,36 @@ class MainWindow(QMainWindow):
             self.stack.setCurrentWidget(self.views[NAVIGATION[row]])
 
     def _build_menus(self) -> None:
+        self._shortcuts: list[tuple[QAction, QKeySequence | QKeySequence.StandardKey]] = []
         file_menu = self.menuBar().addMenu(self.tr("&File"))
         quit_action = QAction(self.tr("&Quit"), self)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
+        self._shortcuts.append((quit_action, QKeySequence.StandardKey.Quit))
 
         go_menu = self.menuBar().addMenu(self.tr("&Go"))
         for position, name in enumerate(NAVIGATION):
             action = QAction(self.navigation.item(position).text(), self)
-            action.setShortcut(QKeySequence(f"Ctrl+{position + 1}"))
             action.triggered.connect(lambda _=False, n=name: self.show_view(n))
             go_menu.addAction(action)
             self.addAction(action)
+            self._shortcuts.append((action, QKeySequence(f"Ctrl+{position + 1}")))
 
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
         about = QAction(self.tr("&About rehab_app"), self)
         about.triggered.connect(self.show_about)
         help_menu.addAction(about)
+        # Setting the first shortcut makes PySide build ~100 Python enums (about 70 ms):
+        # do it right after the first paint, so the window appears as fast as a bare one.
+        self.first_painted.connect(lambda: QTimer.singleShot(0, self._install_shortcuts))
+
+    def _install_shortcuts(self) -> None:
+        for action, keys in self._shortcuts:
+            action.setShortcut(keys)
 
     def show_about(self) -> QMessageBox:
+        from PySide6.QtCore import Qt
+
         box = QMessageBox(self)
         box.setWindowTitle(self.tr("About rehab_app"))
         box.setTextFormat(Qt.TextFormat.PlainText)

@@ -10,13 +10,20 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLockFile, QObject, Signal
-from PySide6.QtNetwork import QLocalServer, QLocalSocket
+
+if TYPE_CHECKING:
+    from PySide6.QtNetwork import QLocalServer
 
 LOCK_NAME = "rehab_app.lock"
 _CONNECT_TIMEOUT_MS = 2000
+#: How long a second launch keeps trying to reach a first one that is still starting up (it
+#: starts listening just after its window first appears).
+_FORWARD_PATIENCE_S = 3.0
 
 
 def server_name(data_dir: Path) -> str:
@@ -39,7 +46,7 @@ class SingleInstance(QObject):
         self._server: QLocalServer | None = None
 
     def acquire(self) -> bool:
-        """Take the lock (recovering a stale one) and start listening; False if another holds it."""
+        """Take the lock, recovering one left by a dead process; False if another holds it."""
         if not self._lock.tryLock(0):
             if self._lock.error() != QLockFile.LockError.LockFailedError:
                 return False
@@ -47,13 +54,18 @@ class SingleInstance(QObject):
             self._lock.removeStaleLockFile()
             if not self._lock.tryLock(0):
                 return False
+        return True
+
+    def listen(self) -> None:
+        """Accept arguments from later launches (QtNetwork is imported here, after first paint)."""
+        from PySide6.QtNetwork import QLocalServer
+
         name = server_name(self._data_dir)
         QLocalServer.removeServer(name)  # a socket file left by a crashed instance
         self._server = QLocalServer(self)
         self._server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
         self._server.newConnection.connect(self._read_connection)
         self._server.listen(name)
-        return True
 
     def release(self) -> None:
         if self._server is not None:
@@ -80,10 +92,17 @@ class SingleInstance(QObject):
 
 def forward_arguments(data_dir: Path, arguments: list[str]) -> bool:
     """Send `arguments` to the instance that holds `data_dir`; True if it received them."""
+    from PySide6.QtNetwork import QLocalSocket
+
     socket = QLocalSocket()
-    socket.connectToServer(server_name(data_dir))
-    if not socket.waitForConnected(_CONNECT_TIMEOUT_MS):
-        return False
+    deadline = time.monotonic() + _FORWARD_PATIENCE_S
+    while True:
+        socket.connectToServer(server_name(data_dir))
+        if socket.waitForConnected(_CONNECT_TIMEOUT_MS):
+            break
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.1)
     socket.write(json.dumps(arguments).encode("utf-8"))
     sent = socket.waitForBytesWritten(_CONNECT_TIMEOUT_MS)
     socket.disconnectFromServer()

@@ -199,7 +199,9 @@ def test_duplicate_ids_keep_the_first_file_and_name_it(tmp_path: Path) -> None:
     (second / f"{ID}.toml").write_text(VALID)
     result = load_exercises([first, second], [pictures], KNOWN)
     assert [e.id for e in result.exercises] == [ID]
-    assert [str(p) for p in result.problems] == [f"{ID}.toml: id: '{ID}' is used by {first / f'{ID}.toml'}"]
+    assert [str(p) for p in result.problems] == [
+        f"{ID}.toml: id: '{ID}' is used by {first / f'{ID}.toml'}"
+    ]
     assert result.skipped == (second / f"{ID}.toml",)
 
 

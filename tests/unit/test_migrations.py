@@ -89,7 +89,9 @@ def _database_at_head_with_a_setting(data_dir: Path, clock) -> Path:
     return database_path(data_dir)
 
 
-def test_an_older_database_is_backed_up_then_upgraded(data_dir: Path, clock, tmp_path: Path) -> None:
+def test_an_older_database_is_backed_up_then_upgraded(
+    data_dir: Path, clock, tmp_path: Path
+) -> None:
     db_path = _database_at_head_with_a_setting(data_dir, clock)
     scripts = _copy_with_extra_revision(
         tmp_path,
@@ -108,10 +110,14 @@ def test_an_older_database_is_backed_up_then_upgraded(data_dir: Path, clock, tmp
         ]
     with sqlite3.connect(result.backup) as connection:  # the backup is the old schema and data
         assert stored_revision(result.backup) == HEAD_REVISION
-        assert connection.execute("SELECT key, value_json FROM setting").fetchall() == [("name", '"Ann"')]
+        assert connection.execute("SELECT key, value_json FROM setting").fetchall() == [
+            ("name", '"Ann"')
+        ]
 
 
-def test_a_failing_step_leaves_the_old_revision_and_data(data_dir: Path, clock, tmp_path: Path) -> None:
+def test_a_failing_step_leaves_the_old_revision_and_data(
+    data_dir: Path, clock, tmp_path: Path
+) -> None:
     db_path = _database_at_head_with_a_setting(data_dir, clock)
     scripts = _copy_with_extra_revision(
         tmp_path,
@@ -125,7 +131,10 @@ def test_a_failing_step_leaves_the_old_revision_and_data(data_dir: Path, clock, 
     engine.dispose()
     assert stored_revision(db_path) == HEAD_REVISION
     with sqlite3.connect(db_path) as connection:
-        tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        tables = {
+            row[0]
+            for row in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")
+        }
         assert "half_done" not in tables
         assert connection.execute("SELECT value_json FROM setting").fetchall() == [('"Ann"',)]
 

@@ -40,7 +40,12 @@ def test_every_connection_is_durable_and_checks_foreign_keys(data_dir: Path, clo
             name: connection.execute(text(f"PRAGMA {name}")).scalar()
             for name in ("foreign_keys", "journal_mode", "synchronous", "busy_timeout")
         }
-    assert pragmas == {"foreign_keys": 1, "journal_mode": "wal", "synchronous": 2, "busy_timeout": 5000}
+    assert pragmas == {
+        "foreign_keys": 1,
+        "journal_mode": "wal",
+        "synchronous": 2,
+        "busy_timeout": 5000,
+    }
 
 
 def test_data_folder_is_0700_and_every_file_0600(data_dir: Path, clock) -> None:
@@ -53,11 +58,17 @@ def test_data_folder_is_0700_and_every_file_0600(data_dir: Path, clock) -> None:
         backup_database(database_path(data_dir), data_dir, "manual")
         atomic_write(data_dir / "settings.json", b"{}")
         modes = _modes(data_dir)
-    folders = {name: mode for name, mode in modes.items() if (data_dir.parent / name).is_dir() or (data_dir / name).is_dir()}
+    folders = {
+        name: mode
+        for name, mode in modes.items()
+        if (data_dir.parent / name).is_dir() or (data_dir / name).is_dir()
+    }
     files = {name: mode for name, mode in modes.items() if name not in folders}
     assert set(folders) == {"data", "backups"}
     assert set(folders.values()) == {0o700}
-    assert {"rehab.sqlite3", "rehab.sqlite3-wal", "rehab.sqlite3-shm", "settings.json"} <= set(files)
+    assert {"rehab.sqlite3", "rehab.sqlite3-wal", "rehab.sqlite3-shm", "settings.json"} <= set(
+        files
+    )
     assert set(files.values()) == {0o600}, files
     opened.engine.dispose()
 
@@ -71,7 +82,9 @@ def test_a_committed_row_is_in_the_backup(data_dir: Path, clock) -> None:
     # The row may still live only in the -wal file: a file copy could miss it, the API cannot.
     backup = backup_database(database_path(data_dir), data_dir, "manual")
     with sqlite3.connect(backup) as copy:
-        assert copy.execute("SELECT detail FROM app_event WHERE kind = 'test'").fetchall() == [("kept",)]
+        assert copy.execute("SELECT detail FROM app_event WHERE kind = 'test'").fetchall() == [
+            ("kept",)
+        ]
         assert copy.execute("PRAGMA journal_mode").fetchone() == ("delete",)
     assert list_backups(data_dir) == [backup]
     opened.engine.dispose()
@@ -160,7 +173,7 @@ def test_a_damaged_database_is_never_backed_up(data_dir: Path, clock) -> None:
     _damage(db_path)
     try:
         backup_database(db_path, data_dir, "daily")
-    except Exception as error:  # noqa: BLE001
+    except Exception as error:
         assert "failed its check" in str(error)
     else:
         raise AssertionError("a damaged database was backed up")

@@ -112,6 +112,7 @@ class ExerciseDetail(QScrollArea):
         super().__init__(parent)
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self._body = QWidget()
         self._layout = QVBoxLayout(self._body)
         self._layout.setContentsMargins(16, 8, 16, 16)
@@ -122,6 +123,7 @@ class ExerciseDetail(QScrollArea):
     def show_exercise(self, exercise: Exercise | None, library: Library | None) -> None:
         while (item := self._layout.takeAt(0)) is not None:
             if (widget := item.widget()) is not None:
+                widget.setParent(None)  # gone from the screen (and from findChild) at once
                 widget.deleteLater()
         if exercise is None or library is None:
             self._layout.addWidget(plain_label(self.tr("Choose an exercise on the left.")))
@@ -244,6 +246,8 @@ def _dosage_text(value: DosageValue, unit: str, usually: str, no_hold: str) -> s
 class LibraryView(QWidget):
     """Search box and filters above a list; the chosen exercise's details on the right."""
 
+    filled = Signal()  # the exercises are listed and the first one is shown
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._library: Library | None = None
@@ -273,8 +277,9 @@ class LibraryView(QWidget):
         self.list.setAccessibleName(self.tr("Exercises"))
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.list.setUniformItemSizes(True)
+        self.list.setWordWrap(True)  # long names wrap instead of being cut off
         self.list.setSpacing(2)
+        self.list.setStyleSheet("QListView::item { padding: 6px 4px; }")  # big, easy targets
         self.count = plain_label("", object_name="libraryCount")
         self.skipped_notice = plain_label("", object_name="librarySkipped")
         self.skipped_notice.hide()
@@ -294,6 +299,7 @@ class LibraryView(QWidget):
         splitter.addWidget(self.detail)
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 5)
+        splitter.setSizes([420, 840])
         splitter.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         layout.addWidget(heading(self.tr("Exercise library"), level=1))
@@ -330,6 +336,7 @@ class LibraryView(QWidget):
         self._show_count()
         if self._filter.rowCount():
             self.list.setCurrentIndex(self._filter.index(0, 0))
+        self.filled.emit()
 
     def visible_names(self) -> list[str]:
         return [self._filter.index(row, 0).data() for row in range(self._filter.rowCount())]
@@ -390,7 +397,11 @@ class LibraryView(QWidget):
         elif total == 0:
             text = self.tr("No exercises could be loaded.")
         elif shown == total:
-            text = self.tr("%n exercise(s)", "", total)
+            text = (
+                self.tr("1 exercise")
+                if total == 1
+                else self.tr("%1 exercises").replace("%1", str(total))
+            )
         elif shown == 0:
             text = self.tr("No exercise matches. Try another word or press “Show all”.")
         else:

@@ -1,21 +1,25 @@
-"""What an area that is not built yet shows: a plain statement, not an empty screen."""
+"""What an area shows before it exists: a plain statement, never an empty screen.
+
+Used for areas not built yet, and for the Library while its exercises are loading.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from rehab_app.ui.widgets.text import heading, plain_label
+from rehab_app.ui.widgets.text import heading, own_label
 
 
 class PlaceholderView(QWidget):
-    def __init__(self, title: str, promise: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, title: str, promise: str, built: bool = False, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         layout = QVBoxLayout(self)
-        layout.setAlignment(Qt.AlignmentFlag.AlignTop)
-        layout.addWidget(heading(title, level=1))
-        notice = plain_label(self.tr("This part of rehab_app is not built yet."), "notBuilt")
-        layout.addWidget(notice)
-        layout.addWidget(plain_label(promise))
+        layout.addWidget(heading(title, level=1, own_words=True))
+        if not built:
+            notice = own_label(self.tr("This part of rehab_app is not built yet."), "notBuilt")
+            layout.addWidget(notice)
+        layout.addWidget(own_label(promise))
         layout.addStretch(1)
         self.setAccessibleName(title)

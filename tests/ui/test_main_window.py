@@ -1,0 +1,109 @@
+"""The main window and the real start-up path (worker threads, data status, restore)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QMessageBox
+
+from rehab_app import __version__
+from rehab_app.app import AppContext, _open_in_background, _restore
+from rehab_app.services.status import DataState, DataStatus
+from rehab_app.storage.backup import backup_database
+from rehab_app.storage.engine import database_path
+from rehab_app.ui.main_window import NAVIGATION, MainWindow
+
+
+@pytest.fixture
+def window(qtbot) -> MainWindow:
+    widget = MainWindow()
+    qtbot.addWidget(widget)
+    with qtbot.waitSignal(widget.first_painted):
+        widget.show()
+    # Keyboard shortcuts are installed just after the first paint (see MainWindow).
+    qtbot.waitUntil(lambda: any(not a.shortcut().isEmpty() for a in widget.actions()))
+    return widget
+
+
+def _start(qtbot, window: MainWindow, data_dir: Path, clock) -> AppContext:
+    context = AppContext(data_dir, window, clock)
+    _open_in_background(context)
+    qtbot.waitUntil(window.is_ready, timeout=20_000)
+    return context
+
+
+def test_every_area_is_reachable_from_the_keyboard(qtbot, window: MainWindow) -> None:
+    for position, name in enumerate(NAVIGATION, start=1):
+        qtbot.keyClick(window, Qt.Key(Qt.Key.Key_0 + position), Qt.KeyboardModifier.ControlModifier)
+        assert window.current_view() == name
+
+
+def test_areas_not_built_yet_say_so_plainly(qtbot, window: MainWindow) -> None:
+    for name in ("today", "plan", "diary", "progress", "packs", "player"):
+        window.show_view(name)
+        notice = window.views[name].findChild(QLabel, "notBuilt")
+        assert notice is not None and notice.text() == "This part of rehab_app is not built yet."
+
+
+def test_clicking_the_side_bar_changes_area(qtbot, window: MainWindow) -> None:
+    item = window.navigation.item(NAVIGATION.index("library"))
+    rect = window.navigation.visualItemRect(item)
+    qtbot.mouseClick(window.navigation.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert window.current_view() == "library"
+
+
+def test_about_box_says_what_the_app_is_and_is_not(qtbot, window: MainWindow) -> None:
+    box = window.show_about()
+    qtbot.waitUntil(box.isVisible)
+    assert __version__ in box.text()
+    assert "does not diagnose" in box.informativeText()
+    box.button(QMessageBox.StandardButton.Ok).click()
+    qtbot.waitUntil(lambda: not box.isVisible())
+
+
+def test_start_up_fills_the_library_and_opens_the_data(qtbot, window, data_dir, clock) -> None:
+    context = _start(qtbot, window, data_dir, clock)
+    assert context.opened is not None and context.opened.status.state == DataState.READY
+    assert len(window.library.visible_names()) >= 20
+    assert window.banner.isHidden()
+    assert "Your data is ready" in window.statusBar().currentMessage()
+    context.opened.engine.dispose()
+
+
+def test_a_damaged_database_shows_a_notice_and_restores_on_request(
+    qtbot, window, data_dir, clock
+) -> None:
+    context = _start(qtbot, window, data_dir, clock)
+    backup_database(database_path(data_dir), data_dir, "daily")
+    context.opened.engine.dispose()
+    with database_path(data_dir).open("r+b") as stream:
+        stream.seek(4096)
+        stream.write(os.urandom(4096))
+
+    second = MainWindow()
+    qtbot.addWidget(second)
+    second.show()
+    context = _start(qtbot, second, data_dir, clock)
+    assert context.opened.status.state == DataState.DAMAGED
+    assert not second.banner.isHidden()
+    assert str(database_path(data_dir)) in second.banner.message.text()
+    assert second.banner.restore_button.isVisible()
+    second.restore_requested.connect(lambda backup: _restore(context, backup))
+    qtbot.mouseClick(second.banner.restore_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: context.opened.status.state == DataState.READY, timeout=20_000)
+    assert second.banner.isHidden()
+    context.opened.engine.dispose()
+
+
+def test_a_newer_database_notice_offers_no_restore(qtbot, window: MainWindow, tmp_path) -> None:
+    window.show_data_status(
+        DataStatus(
+            DataState.NEWER, tmp_path, tmp_path / "rehab.sqlite3", "saved by a newer version"
+        )
+    )
+    assert not window.banner.isHidden()
+    assert window.banner.title.text() == "This data belongs to a newer rehab_app"
+    assert not window.banner.restore_button.isVisible()

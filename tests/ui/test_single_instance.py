@@ -1,0 +1,119 @@
+"""One writer per data folder: a second launch hands over its arguments; a killed instance's
+lock is recovered at once."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from rehab_app.ui.single_instance import LOCK_NAME, SingleInstance
+
+HOLDER = textwrap.dedent(
+    """
+    import json, sys
+    from pathlib import Path
+    from PySide6.QtCore import QCoreApplication
+    from rehab_app.ui.single_instance import SingleInstance
+
+    app = QCoreApplication([])
+    instance = SingleInstance(Path(sys.argv[1]))
+    acquired = instance.acquire()
+    if acquired:
+        instance.listen()
+    print("acquired" if acquired else "busy", flush=True)
+    def received(arguments):
+        print("received " + json.dumps(arguments), flush=True)
+    instance.arguments_received.connect(received)
+    app.exec()
+    """
+)
+
+
+def _environment() -> dict[str, str]:
+    return {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+
+
+def _start_holder(data_dir: Path) -> subprocess.Popen[str]:
+    data_dir.mkdir(mode=0o700, exist_ok=True)
+    process = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(data_dir)],
+        stdout=subprocess.PIPE,
+        text=True,
+        env=_environment(),
+    )
+    assert process.stdout is not None
+    assert process.stdout.readline().strip() == "acquired"
+    return process
+
+
+def _launch_app(data_dir: Path, *arguments: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "rehab_app", "--data-dir", str(data_dir), *arguments],
+        cwd=data_dir.parent,
+        capture_output=True,
+        text=True,
+        env=_environment(),
+        timeout=60,
+    )
+
+
+@pytest.mark.slow
+def test_a_second_launch_forwards_its_arguments_and_exits(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    holder = _start_holder(data_dir)
+    try:
+        second = _launch_app(data_dir, "from-the-therapist.rehabpack")
+        assert second.returncode == 0, second.stderr
+        assert "already open" in second.stdout
+        assert holder.stdout is not None
+        assert holder.stdout.readline().strip() == (
+            f'received ["{tmp_path / "from-the-therapist.rehabpack"}"]'
+        )
+        assert not (data_dir / "rehab.sqlite3").exists()  # the second launch wrote nothing
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+@pytest.mark.slow
+def test_a_lock_left_by_a_killed_instance_is_recovered_within_a_second(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    holder = _start_holder(data_dir)
+    os.kill(holder.pid, signal.SIGKILL)
+    holder.wait()
+    assert (data_dir / LOCK_NAME).exists()  # the dead process could not clean up
+
+    successor = _start_holder(data_dir)  # a new process takes the lock over
+    os.kill(successor.pid, signal.SIGKILL)  # and is killed in turn
+    successor.wait()
+
+    instance = SingleInstance(data_dir)
+    started = time.monotonic()
+    assert instance.acquire()
+    assert time.monotonic() - started < 1.0
+    instance.release()
+
+
+@pytest.mark.slow
+def test_a_busy_folder_that_does_not_answer_is_explained(tmp_path: Path) -> None:
+    """The lock is held but nobody listens (e.g. the other instance is still starting)."""
+    from PySide6.QtCore import QLockFile
+
+    data_dir = tmp_path / "data"
+    data_dir.mkdir(mode=0o700)
+    lock = QLockFile(str(data_dir / LOCK_NAME))
+    lock.setStaleLockTime(0)
+    assert lock.tryLock(0)
+    try:
+        result = _launch_app(data_dir)
+        assert result.returncode == 1
+        assert "already open" in result.stderr and "did not answer" in result.stderr
+    finally:
+        lock.unlock()
