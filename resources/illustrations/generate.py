@@ -27,6 +27,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import reduce
 from pathlib import Path
 
 OUT_DIR = Path(__file__).resolve().parent
@@ -41,7 +42,6 @@ FIGURE = "#34495e"
 FIGURE_FAR = "#8fa3b8"
 FACE = "#456079"
 HAIR = "#1c2833"
-HAIR_FAR = "#6f8499"
 ACCENT = "#e67e22"
 ACCENT_FAR = "#f2b47c"
 MAT_TOP = "#dceae1"
@@ -181,16 +181,15 @@ def mat_vec(m: Mat, v: Vec) -> Vec:
     return (dot(m[0], v), dot(m[1], v), dot(m[2], v))
 
 
+def mat_mul_pair(a: Mat, b: Mat) -> Mat:
+    c0, c1, c2 = ((b[0][i], b[1][i], b[2][i]) for i in range(3))
+    r0, r1, r2 = ((dot(row, c0), dot(row, c1), dot(row, c2)) for row in a)
+    return (r0, r1, r2)
+
+
 def mat_mul(*ms: Mat) -> Mat:
-    out = ms[0]
-    for m in ms[1:]:
-        cols = (
-            (m[0][0], m[1][0], m[2][0]),
-            (m[0][1], m[1][1], m[2][1]),
-            (m[0][2], m[1][2], m[2][2]),
-        )
-        out = tuple(tuple(dot(row, col) for col in cols) for row in out)  # type: ignore[assignment]
-    return out
+    """Product of several 3x3 matrices, left to right."""
+    return reduce(mat_mul_pair, ms)
 
 
 def rotate_about(point: Vec, origin: Vec, axis: Vec, deg: float) -> Vec:
@@ -247,7 +246,9 @@ class Pose:
     ``pitch`` turns the pelvis about z (90 = lying on the back, head to the
     left; -90 = lying face down, head to the right); ``roll`` turns it about
     the body's long axis. Spine and neck angles are flexion (+) / extension
-    (-) relative to the segment below.
+    (-) relative to the segment below; ``side_bend`` bends the spine sideways,
+    ``twist`` turns the trunk against the pelvis about the long axis and
+    ``head_turn`` turns the head about the neck.
     """
 
     root: Vec2 = (0.0, ANKLE_HEIGHT + SHIN + THIGH)
@@ -601,20 +602,17 @@ def hair_outline(centre: Vec, frame: Mat, cam: Camera) -> list[Vec2]:
     return [(c2[0] + q[0], c2[1] + q[1]) for q in arc + rim]
 
 
-def head_shapes(body: Body, cam: Camera, colour: str, hair: str, gap: bool) -> list[Shape]:
+def head_shapes(body: Body, cam: Camera) -> list[Shape]:
+    """Head disc with nose, hair cap and the eye(s) that face the viewer."""
     centre = body["head"]
     c2 = cam.flat(centre)
     view = cam.matrix()
-    if gap:
-        return [circle(c2, HEAD_R + W_GAP, CARD)]
-    shapes = []
     nose_dir = mat_vec(view, mat_vec(body.head_frame, unit((1.0, -0.25, 0.0))))
     nose = (c2[0] + nose_dir[0] * HEAD_R * 0.97, c2[1] + nose_dir[1] * HEAD_R * 0.97)
-    shapes.append(circle(nose, HEAD_R * 0.24, colour))
-    shapes.append(circle(c2, HEAD_R, colour))
+    shapes = [circle(nose, HEAD_R * 0.24, FACE), circle(c2, HEAD_R, FACE)]
     outline = hair_outline(centre, body.head_frame, cam)
     if outline:
-        shapes.append(poly(outline, hair))
+        shapes.append(poly(outline, HAIR))
     for z in (0.62, -0.62):
         eye = mat_vec(view, mat_vec(body.head_frame, unit((0.78, 0.12, z))))
         if eye[2] > 0.25:
@@ -625,7 +623,7 @@ def head_shapes(body: Body, cam: Camera, colour: str, hair: str, gap: bool) -> l
 
 @dataclass
 class Element:
-    """One body part: its geometry and whether it is a stroke or the head."""
+    """One body part: a named polyline (or the trunk quad) and its stroke width."""
 
     name: str
     pts: list[Vec2]
@@ -708,44 +706,50 @@ def trunk_overlay(elements: Sequence[Element], accent: frozenset[str], colour: s
     return [line(half.pts, colour, W_TORSO, cap="butt"), circle(outer, W_TORSO / 2, colour)]
 
 
-def figure_shapes(body: Body, cam: Camera, accent: frozenset[str]) -> list[Shape]:
-    """All shapes of one figure, far parts first, with light gaps between parts."""
+def part_groups(body: Body, cam: Camera) -> list[tuple[float, str, bool]]:
+    """(depth, group name, drawn in the far tint) for the trunk and each limb."""
     centre_depth = cam.view(body["pelvis"])[2]
     shoulders_depth = cam.view(body["neck_base"])[2]
-    groups: list[tuple[float, str, bool]] = [
-        (group_depth(body, cam, GROUP_POINTS["torso"]), "torso", False)
-    ]
+    groups = [(group_depth(body, cam, GROUP_POINTS["torso"]), "torso", False)]
     for side, _ in SIDES:
         for kind in ("arm", "leg"):
             names = [f"{side}_{p}" for p in GROUP_POINTS[kind]]
-            root_depth = cam.view(body[names[0]])[2]
             ref = shoulders_depth if kind == "arm" else centre_depth
-            far = root_depth < ref - FAR_DEPTH
+            far = cam.view(body[names[0]])[2] < ref - FAR_DEPTH
             groups.append((group_depth(body, cam, names), f"{side}_{kind}", far))
-    groups.sort(key=lambda g: g[0])
+    return sorted(groups, key=lambda g: g[0])
+
+
+def group_shapes(
+    body: Body, cam: Camera, name: str, far: bool, accent: frozenset[str]
+) -> list[Shape]:
+    """One group (trunk with head, or a limb): light gap outline first, then fill."""
+    base = FIGURE_FAR if far else FIGURE
+    hot = ACCENT_FAR if far else ACCENT
+    if name == "torso":
+        elements = torso_elements(body, cam)
+    else:
+        side, kind = name.split("_")
+        elements = limb_elements(body, cam, side, kind)
     shapes: list[Shape] = []
-    for _, name, far in groups:
-        if name == "torso":
-            elements = torso_elements(body, cam)
-        else:
-            side, kind = name.split("_")
-            elements = limb_elements(body, cam, side, kind)
-        base = FIGURE_FAR if far else FIGURE
-        hot = ACCENT_FAR if far else ACCENT
-        for el in elements:
-            shapes += element_shapes(el, CARD, gap=True)
-        if name == "torso":
-            shapes += head_shapes(body, cam, FIGURE, HAIR, gap=True)
-            for el in elements:
-                plain = el.name in ("lumbar", "thoracic") or el.name not in accent
-                shapes += element_shapes(el, base if plain else hot, gap=False)
-            shapes += trunk_overlay(elements, accent, hot)
-        else:
-            for el in sorted(elements, key=lambda e: e.name in accent):
-                shapes += element_shapes(el, hot if el.name in accent else base, gap=False)
-        if name == "torso":
-            head_colour = ACCENT if "head" in accent else FACE
-            shapes += head_shapes(body, cam, head_colour, HAIR, gap=False)
+    for el in elements:
+        shapes += element_shapes(el, CARD, gap=True)
+    if name != "torso":
+        for el in sorted(elements, key=lambda e: e.name in accent):
+            shapes += element_shapes(el, hot if el.name in accent else base, gap=False)
+        return shapes
+    shapes.append(circle(cam.flat(body["head"]), HEAD_R + W_GAP, CARD))
+    for el in elements:
+        plain = el.name in ("lumbar", "thoracic") or el.name not in accent
+        shapes += element_shapes(el, base if plain else hot, gap=False)
+    return shapes + trunk_overlay(elements, accent, hot) + head_shapes(body, cam)
+
+
+def figure_shapes(body: Body, cam: Camera, accent: frozenset[str]) -> list[Shape]:
+    """All shapes of one figure, deepest parts first."""
+    shapes: list[Shape] = []
+    for _, name, far in part_groups(body, cam):
+        shapes += group_shapes(body, cam, name, far, accent)
     return shapes
 
 
@@ -1170,7 +1174,6 @@ def quadruped(
     incline: float = 17.0,
     bow: float = 0.0,
     neck: float = 0.0,
-    hand_x: float | None = None,
 ) -> Pose:
     """On hands and knees, head to the right.
 
@@ -1185,11 +1188,9 @@ def quadruped(
     )
     for side, _ in SIDES:
         pose = leg_to(pose, side, (x - SHIN, W_SHIN / 2 + 0.002), 198.0)
-    if hand_x is None:
-        hand_x = solve_body(replace(pose, pitch=incline - 90, lumbar=0.0, thoracic=0.0))[
-            "r_shoulder"
-        ][0]
-    return both_arms_to(pose, (hand_x, 0.03), 0.0)
+    # Hands stay under where the shoulders are with a neutral back.
+    neutral = solve_body(replace(pose, pitch=incline - 90, lumbar=0.0, thoracic=0.0))
+    return both_arms_to(pose, (neutral["r_shoulder"][0], 0.03), 0.0)
 
 
 def reach_arm(body: Body, side: str, wrist: Vec, pole: Vec, hand: Vec) -> None:
