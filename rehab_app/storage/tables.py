@@ -44,3 +44,56 @@ class AppEvent(SQLModel, table=True):
             tz_name=when.tz_name,
             local_day=when.local_day,
         )
+
+
+class PlanVersion(SQLModel, table=True):
+    """One dated version of the plan; a change adds a version, nothing is overwritten."""
+
+    __tablename__ = "plan_version"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at_utc: datetime
+    tz_name: str = Field(max_length=64)
+    local_day: date = Field(index=True)
+    author: str = Field(max_length=20)  # "patient", "pack" or "starter"
+    source: str = Field(default="", max_length=200)  # e.g. the pack's title and therapist
+    summary: str = Field(default="", max_length=2_000)  # what changed, in plain words
+    plan_json: str = Field(max_length=500_000)
+
+
+class SessionLog(SQLModel, table=True):
+    """One exercise session (guided, recorded by hand, or skipped) on a local day."""
+
+    __tablename__ = "session_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    plan_version_id: int | None = Field(default=None, foreign_key="plan_version.id", index=True)
+    local_day: date = Field(index=True)
+    slot: str = Field(default="", max_length=5)  # "HH:MM" of the planned session, "" if ad hoc
+    how: str = Field(max_length=10)  # "player", "manual" or "skipped"
+    at_utc: datetime
+    tz_name: str = Field(max_length=64)
+    note: str = Field(default="", max_length=2_000)
+
+
+class ExerciseLog(SQLModel, table=True):
+    """What was actually done of one exercise in a session; committed when it ends."""
+
+    __tablename__ = "exercise_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    session_id: int = Field(foreign_key="session_log.id", index=True, ondelete="CASCADE")
+    exercise_id: str = Field(max_length=64, index=True)
+    sets_done: int
+    reps_done: int
+    holds_done: int
+    skipped: bool = False
+    pain_during: int | None = None
+    effort: str | None = Field(default=None, max_length=12)
+    nerve_response: str | None = Field(default=None, max_length=12)
+    advice_light: str | None = Field(default=None, max_length=6)
+    advice_message: str = Field(default="", max_length=1_000)
+    note: str = Field(default="", max_length=2_000)
+    at_utc: datetime
+    tz_name: str = Field(max_length=64)
+    local_day: date = Field(index=True)

@@ -68,11 +68,11 @@ def test_the_migration_chain_builds_exactly_the_tables_the_code_expects(tmp_path
 def _copy_with_extra_revision(tmp_path: Path, body: str) -> Path:
     folder = tmp_path / "migrations"
     shutil.copytree(MIGRATIONS_FOLDER, folder, ignore=shutil.ignore_patterns("__pycache__"))
-    (folder / "versions" / "0002_test.py").write_text(
+    (folder / "versions" / "9001_test.py").write_text(
         "from __future__ import annotations\n"
         "import sqlalchemy as sa\n"
         "from alembic import op\n"
-        f"revision = '0002'\ndown_revision = '{HEAD_REVISION}'\n"
+        f"revision = '9001'\ndown_revision = '{HEAD_REVISION}'\n"
         "branch_labels = None\ndepends_on = None\n"
         f"def upgrade() -> None:\n{body}\n"
         "def downgrade() -> None:\n    pass\n"
@@ -100,9 +100,9 @@ def test_an_older_database_is_backed_up_then_upgraded(
         "    op.execute(\"UPDATE setting SET note = 'upgraded'\")\n",
     )
     engine = open_engine(db_path)
-    result = prepare_database(engine, db_path, data_dir, scripts, head="0002")
+    result = prepare_database(engine, db_path, data_dir, scripts, head="9001")
     engine.dispose()
-    assert (result.from_revision, result.to_revision) == (HEAD_REVISION, "0002")
+    assert (result.from_revision, result.to_revision) == (HEAD_REVISION, "9001")
     assert result.backup is not None and result.backup in list_backups(data_dir)
     with sqlite3.connect(db_path) as connection:
         assert connection.execute("SELECT key, value_json, note FROM setting").fetchall() == [
@@ -127,7 +127,7 @@ def test_a_failing_step_leaves_the_old_revision_and_data(
     )
     engine = open_engine(db_path)
     with pytest.raises(RuntimeError, match="step failed"):
-        prepare_database(engine, db_path, data_dir, scripts, head="0002")
+        prepare_database(engine, db_path, data_dir, scripts, head="9001")
     engine.dispose()
     assert stored_revision(db_path) == HEAD_REVISION
     with sqlite3.connect(db_path) as connection:
@@ -166,3 +166,28 @@ def test_a_database_with_tables_but_no_stamp_is_refused(data_dir: Path, tmp_path
     with pytest.raises(StorageError, match="no rehab_app version stamp"):
         prepare_database(engine, db_path, data_dir)
     engine.dispose()
+
+
+def test_a_database_at_the_first_revision_is_upgraded_with_its_data(data_dir: Path, clock) -> None:
+    data_dir.mkdir(mode=0o700)
+    db_path = database_path(data_dir)
+    engine = open_engine(db_path)
+    config = _config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, FIRST_REVISION)
+        connection.exec_driver_sql("INSERT INTO setting VALUES ('name', '\"Ann\"')")
+    engine.dispose()
+    assert stored_revision(db_path) == FIRST_REVISION
+
+    opened = open_data_folder(data_dir, clock)
+    assert opened.status.state == DataState.READY
+    assert opened.status.upgraded_from == FIRST_REVISION
+    assert opened.status.upgrade_backup is not None
+    assert stored_revision(opened.status.upgrade_backup) == FIRST_REVISION
+    assert stored_revision(db_path) == HEAD_REVISION
+    with opened.engine.connect() as connection:
+        assert connection.exec_driver_sql("SELECT value_json FROM setting").scalar() == '"Ann"'
+        kinds = connection.exec_driver_sql("SELECT kind FROM app_event").scalars().all()
+    assert kinds == ["database-upgraded"]
+    opened.engine.dispose()
