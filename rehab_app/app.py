@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication
 
     from rehab_app.core.timestamps import Clock
+    from rehab_app.services.catalog import Library
     from rehab_app.services.maintenance import OpenedData
     from rehab_app.ui.main_window import MainWindow
 
@@ -71,6 +72,7 @@ class AppContext:
     window: MainWindow
     clock: Clock | None = None  # made after the first paint: time zones take a while to load
     opened: OpenedData | None = None
+    library: Library | None = None
     keep: list[Any] = field(default_factory=list)
 
 
@@ -184,9 +186,14 @@ def _open_in_background(context: AppContext) -> None:
 
     def opened(result: OpenedData) -> None:
         context.opened = result
+        if result.engine is not None and context.library is not None:
+            from rehab_app.services.bundle import build_services
+
+            window.attach_services(build_services(result.engine, context.library, clock))
         window.show_data_status(result.status)
 
     def library_loaded(library: Any) -> None:
+        context.library = library
         window.show_library(library)
         run_in_background(open_data, opened, lambda e: _report_failure(window, e))
 
@@ -212,6 +219,10 @@ def _restore(context: AppContext, backup: Path) -> None:
 
     def restored(result: OpenedData) -> None:
         context.opened = result
+        if result.engine is not None and context.library is not None:
+            from rehab_app.services.bundle import build_services
+
+            context.window.attach_services(build_services(result.engine, context.library, clock))
         context.window.show_data_status(result.status)
 
     run_in_background(restore, restored, lambda e: _report_failure(context.window, e))

@@ -12,12 +12,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence, QPaintEvent
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPaintEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QStackedWidget,
     QVBoxLayout,
@@ -28,9 +29,13 @@ from rehab_app import __version__
 from rehab_app.ui.views.placeholder import PlaceholderView
 
 if TYPE_CHECKING:
+    from rehab_app.services.bundle import AppServices
     from rehab_app.services.catalog import Library
+    from rehab_app.services.sessions import DueSession
     from rehab_app.services.status import DataStatus
     from rehab_app.ui.views.library import LibraryView
+    from rehab_app.ui.views.plan import PlanView
+    from rehab_app.ui.views.today import TodayView
     from rehab_app.ui.widgets.data_banner import DataBanner
 
 #: The areas in navigation order; "player" is reached from Today, not from the side bar.
@@ -53,25 +58,16 @@ class MainWindow(QMainWindow):
         self._library_loaded = False
         self._painted = False
         self.library: LibraryView | None = None
+        self.today: TodayView | None = None
+        self.plan: PlanView | None = None
+        self.services: AppServices | None = None
         self._banner: DataBanner | None = None
         self.views: dict[str, QWidget] = {
-            "today": PlaceholderView(
-                self.tr("Today"),
-                self.tr(
-                    "Here you will see the exercises due today, start a guided session with"
-                    " timers, and tick off what you have done."
-                ),
-            ),
+            "today": PlaceholderView(self.tr("Today"), self.tr("Opening your data…"), built=True),
             "library": PlaceholderView(
                 self.tr("Exercise library"), self.tr("Loading the exercises…"), built=True
             ),
-            "plan": PlaceholderView(
-                self.tr("My plan"),
-                self.tr(
-                    "Here you will build your daily plan from the library, or import the"
-                    " pack your therapist gave you."
-                ),
-            ),
+            "plan": PlaceholderView(self.tr("My plan"), self.tr("Opening your data…"), built=True),
             "diary": PlaceholderView(
                 self.tr("Pain diary"),
                 self.tr("Here you will record back and leg pain and other symptoms."),
@@ -89,10 +85,8 @@ class MainWindow(QMainWindow):
             ),
             "player": PlaceholderView(
                 self.tr("Guided session"),
-                self.tr(
-                    "Here the guided session will lead you through each exercise with a"
-                    " repetition counter and hold and rest timers."
-                ),
+                self.tr("Start a session from Today: it will lead you through each exercise."),
+                built=True,
             ),
         }
         titles = {
@@ -183,18 +177,55 @@ class MainWindow(QMainWindow):
         if self.library is None:
             from rehab_app.ui.views.library import LibraryView
 
-            showing = self.stack.currentWidget() is self.views["library"]
             self.library = LibraryView()
-            self.stack.removeWidget(self.views["library"])
-            self.views["library"].deleteLater()
-            self.views["library"] = self.library
-            self.stack.insertWidget(VIEWS.index("library"), self.library)
-            if showing:
-                self.stack.setCurrentWidget(self.library)
+            self._replace_view("library", self.library)
         self.library.set_library(library)
         self._library_loaded = True
         self.library_filled.emit()
         self._maybe_ready()
+
+    def attach_services(self, services: AppServices) -> None:
+        """The data is open: build the areas that work on it (after the first paint)."""
+        from PySide6.QtGui import QUndoStack
+
+        from rehab_app.ui.bus import Bus
+        from rehab_app.ui.views.plan import PlanView
+        from rehab_app.ui.views.today import TodayView
+
+        self.services = services
+        self.bus = Bus(self)
+        self.undo_stack = QUndoStack(self)
+        self._add_undo_actions()
+        self.today = TodayView()
+        self.plan = PlanView()
+        self._replace_view("today", self.today)
+        self._replace_view("plan", self.plan)
+        self.today.attach(services, self.bus, self.undo_stack)
+        self.plan.attach(services, self.bus, self.undo_stack)
+        self.today.plan_requested.connect(self._build_own_plan)
+        self.today.pack_requested.connect(lambda: self.show_view("packs"))
+        self.today.start_requested.connect(self.start_session)
+        self.plan.saved.connect(lambda: self.statusBar().showMessage(self.tr("Plan saved.")))
+
+    def start_session(self, session: DueSession) -> None:
+        """Run a due session in the guided player; each finished exercise is saved at once."""
+        from rehab_app.ui.session_runner import SessionRunner
+
+        assert self.services is not None
+        runner = SessionRunner(self.services, self.bus, self.undo_stack, session, self)
+        self._replace_view("player", runner.view)
+        runner.finished.connect(lambda: self.show_view("today"))
+        self._runner = runner
+        self.show_view("player")
+        runner.start()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
+        if self.plan is not None:
+            try:
+                self.plan.keep_unsaved()
+            except Exception as error:  # closing must never be blocked by this
+                self.show_failure(str(error))
+        super().closeEvent(event)
 
     def show_failure(self, message: str) -> None:
         self.statusBar().showMessage(
@@ -216,6 +247,31 @@ class MainWindow(QMainWindow):
 
     # Internals -----------------------------------------------------------------------------
 
+    def _replace_view(self, name: str, widget: QWidget) -> None:
+        showing = self.stack.currentWidget() is self.views[name]
+        old = self.views[name]
+        self.stack.removeWidget(old)
+        old.deleteLater()
+        self.views[name] = widget
+        self.stack.insertWidget(VIEWS.index(name), widget)
+        if showing:
+            self.stack.setCurrentWidget(widget)
+
+    def _build_own_plan(self) -> None:
+        self.show_view("plan")
+        if self.plan is not None:
+            self.plan.start_new_plan()
+
+    def _add_undo_actions(self) -> None:
+        edit = self.menuBar().insertMenu(self._go_menu.menuAction(), QMenu(self.tr("&Edit"), self))
+        menu = edit.menu()
+        undo = self.undo_stack.createUndoAction(self, self.tr("&Undo"))
+        undo.setShortcut(QKeySequence.StandardKey.Undo)
+        redo = self.undo_stack.createRedoAction(self, self.tr("&Redo"))
+        redo.setShortcut(QKeySequence.StandardKey.Redo)
+        menu.addAction(undo)
+        menu.addAction(redo)
+
     def _maybe_ready(self) -> None:
         if self.is_ready():
             self.ready.emit()
@@ -233,6 +289,7 @@ class MainWindow(QMainWindow):
         self._shortcuts.append((quit_action, QKeySequence.StandardKey.Quit))
 
         go_menu = self.menuBar().addMenu(self.tr("&Go"))
+        self._go_menu = go_menu
         for position, name in enumerate(NAVIGATION):
             action = QAction(self.navigation.item(position).text(), self)
             action.triggered.connect(lambda _=False, n=name: self.show_view(n))

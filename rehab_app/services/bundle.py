@@ -1,0 +1,33 @@
+"""All services of an open data folder, built once by the composition root (no singletons)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+
+from rehab_app.core.timestamps import Clock
+from rehab_app.services.catalog import Library
+from rehab_app.services.plans import PlanService
+from rehab_app.services.sessions import SessionService
+from rehab_app.services.settings import SettingsService
+
+
+@dataclass(frozen=True)
+class AppServices:
+    library: Library
+    plans: PlanService
+    sessions: SessionService
+    settings: SettingsService
+    clock: Clock
+
+
+def build_services(engine: Engine, library: Library, clock: Clock) -> AppServices:
+    plans = PlanService(engine, library, clock)
+    return AppServices(
+        library=library,
+        plans=plans,
+        sessions=SessionService(engine, plans, clock),
+        settings=SettingsService(engine),
+        clock=clock,
+    )

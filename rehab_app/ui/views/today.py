@@ -1,0 +1,264 @@
+"""Today: what is due, grouped by session time, and one click to start, record or skip it.
+
+Without a plan, Today offers the two ways in: a pack from the therapist, or a starter plan.
+Yesterday's sessions that were not done can be caught up from here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, time, timedelta
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QCoreApplication, Signal
+from PySide6.QtGui import QUndoStack
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from rehab_app.core.changes import Changes
+from rehab_app.core.errors import RehabError
+from rehab_app.services.sessions import DueSession, SlotState
+from rehab_app.ui.undo import SessionRecorded
+from rehab_app.ui.widgets.text import heading, own_label, plain_label
+
+if TYPE_CHECKING:
+    from rehab_app.services.bundle import AppServices
+    from rehab_app.ui.bus import Bus
+
+
+def dose_text(session: DueSession, index: int) -> str:
+    entry = session.items[index]
+    item = entry.item
+    dose = f"{item.sets} × {item.reps}"
+    if item.hold_s:
+        dose += f", hold {item.hold_s} s"
+    name = entry.exercise.name if entry.exercise else item.exercise_id
+    mark = "✓ " if entry.done else "•  "
+    return f"{mark}{name} ({dose})"
+
+
+def state_text(state: SlotState) -> str:
+    words = {
+        SlotState.TO_DO: "To do",
+        SlotState.DONE: "Done ✓",
+        SlotState.PARTLY: "Partly done",
+        SlotState.SKIPPED: "Skipped",
+    }
+    return QCoreApplication.translate("today", words[state])
+
+
+class SessionCard(QFrame):
+    """One session time: its exercises, its state, and what can be done with it."""
+
+    def __init__(self, session: DueSession, catching_up: bool = False) -> None:
+        super().__init__()
+        self.session = session
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setObjectName(f"session_{session.slot:%H%M}")
+        layout = QVBoxLayout(self)
+        minutes = max(1, round(session.minutes))
+        title = self.tr("%1 — about %2 minutes — %3")
+        title = title.replace("%1", f"{session.slot:%H:%M}").replace("%2", str(minutes))
+        self.title = heading(
+            title.replace("%3", state_text(session.state)), level=2, own_words=True
+        )
+        layout.addWidget(self.title)
+        lines = "\n".join(dose_text(session, i) for i in range(len(session.items)))
+        self.items_label = plain_label(lines, object_name="sessionItems")
+        layout.addWidget(self.items_label)
+        buttons = QHBoxLayout()
+        self.start_button = QPushButton(self.tr("Start session"))
+        self.done_button = QPushButton(
+            self.tr("Record as done") if catching_up else self.tr("I did this with my therapist")
+        )
+        self.skip_button = QPushButton(self.tr("Skip this time"))
+        for button, name in (
+            (self.start_button, self.tr("Start the %1 session")),
+            (self.done_button, self.tr("Record the %1 session as done")),
+            (self.skip_button, self.tr("Skip the %1 session")),
+        ):
+            button.setAccessibleName(name.replace("%1", f"{session.slot:%H:%M}"))
+            button.setMinimumHeight(44)
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+        finished = session.state in (SlotState.DONE, SlotState.SKIPPED)
+        self.start_button.setVisible(not catching_up and session.state != SlotState.DONE)
+        self.done_button.setVisible(session.state != SlotState.DONE)
+        self.skip_button.setVisible(not finished and not catching_up)
+        if session.state == SlotState.PARTLY:
+            self.start_button.setText(self.tr("Continue session"))
+
+
+class TodayView(QWidget):
+    start_requested = Signal(object)  # a DueSession to run in the player
+    plan_requested = Signal()  # "build a plan from the library"
+    pack_requested = Signal()  # "import a pack from your therapist"
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._services: AppServices | None = None
+        self._bus: Bus | None = None
+        self._undo: QUndoStack | None = None
+        self.cards: list[SessionCard] = []
+        self.catch_up_cards: list[SessionCard] = []
+        outer = QVBoxLayout(self)
+        self.title = heading(self.tr("Today"), level=1, own_words=True)
+        outer.addWidget(self.title)
+        self.message = plain_label("", object_name="todayMessage")
+        outer.addWidget(self.message)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self._body = QWidget()
+        self._layout = QVBoxLayout(self._body)
+        self._layout.setContentsMargins(0, 0, 8, 0)
+        scroll.setWidget(self._body)
+        outer.addWidget(scroll, 1)
+        self.welcome = self._build_welcome()
+        self._layout.addWidget(self.welcome)
+        self._sessions_box = QVBoxLayout()
+        self._layout.addLayout(self._sessions_box)
+        self.extras = QVBoxLayout()  # the adherence calendar goes here
+        self._layout.addLayout(self.extras)
+        self._layout.addStretch(1)
+        self.message.setText(self.tr("Opening your data…"))
+        self.welcome.hide()
+
+    def attach(self, services: AppServices, bus: Bus, undo: QUndoStack) -> None:
+        self._services, self._bus, self._undo = services, bus, undo
+        bus.changed.connect(self._on_changed)
+        self.refresh()
+
+    def today(self) -> date:
+        assert self._services is not None
+        return self._services.sessions.today()
+
+    def refresh(self) -> None:
+        if self._services is None:
+            return
+        today = self.today()
+        self.title.setText(self.tr("Today, %1").replace("%1", f"{today:%A %d %B}"))
+        current = self._services.plans.current()
+        self._clear_cards()
+        if current is None:
+            self.message.setText("")
+            self.welcome.show()
+            return
+        self.welcome.hide()
+        plan = current.plan
+        phase = plan.phase_on(today)
+        parts = []
+        if plan.message:
+            parts.append(self.tr("From your therapist: %1").replace("%1", plan.message))
+        if phase is not None:
+            parts.append(
+                self.tr("Plan: %1, %2").replace("%1", plan.title).replace("%2", phase.name)
+            )
+        due = self._services.sessions.due_on(today)
+        if not due:
+            parts.append(self.tr("Nothing is planned for today. Rest, and keep gently active."))
+        self.message.setText("\n".join(parts))
+        for session in due:
+            self._add_card(session, catching_up=False)
+        missed = [
+            s
+            for s in self._services.sessions.due_on(today - timedelta(days=1))
+            if s.state in (SlotState.TO_DO, SlotState.PARTLY)
+        ]
+        if missed:
+            label = heading(self.tr("Catch up yesterday"), level=2, own_words=True)
+            label.setObjectName("catchUpHeading")
+            self._sessions_box.addWidget(label)
+            for session in missed:
+                self._add_card(session, catching_up=True)
+
+    def card_for(self, slot: time, yesterday: bool = False) -> SessionCard:
+        cards = self.catch_up_cards if yesterday else self.cards
+        return next(card for card in cards if card.session.slot == slot)
+
+    # Internals ---------------------------------------------------------------------------
+
+    def _build_welcome(self) -> QWidget:
+        box = QFrame()
+        box.setObjectName("welcome")
+        layout = QVBoxLayout(box)
+        layout.addWidget(heading(self.tr("Welcome! How would you like to start?"), own_words=True))
+        layout.addWidget(
+            own_label(
+                self.tr(
+                    "If your therapist gave you an exercise pack, import it. Otherwise start"
+                    " with a gentle plan for sciatica made from the built-in exercises; you"
+                    " can change it at any time on the My plan page."
+                )
+            )
+        )
+        self.pack_button = QPushButton(self.tr("Import a pack from my therapist"))
+        self.starter_button = QPushButton(self.tr("Start the gentle sciatica plan"))
+        self.build_button = QPushButton(self.tr("Build my own plan from the library"))
+        for button in (self.pack_button, self.starter_button, self.build_button):
+            button.setMinimumHeight(52)
+            button.setAccessibleName(button.text())
+            layout.addWidget(button)
+        self.pack_button.clicked.connect(self.pack_requested)
+        self.build_button.clicked.connect(self.plan_requested)
+        self.starter_button.clicked.connect(self._use_starter_plan)
+        return box
+
+    def _use_starter_plan(self) -> None:
+        assert self._services is not None
+        plans = self._services.plans
+        try:
+            plan = plans.starter_plan(self.today())
+            _, changes = plans.save(plan, "Started the gentle sciatica plan.", author="starter")
+        except (RehabError, OSError) as error:
+            self.message.setText(
+                self.tr("The plan could not be saved: %1").replace("%1", str(error))
+            )
+            return
+        self._emit(changes)
+
+    def _add_card(self, session: DueSession, catching_up: bool) -> None:
+        card = SessionCard(session, catching_up)
+        (self.catch_up_cards if catching_up else self.cards).append(card)
+        self._sessions_box.addWidget(card)
+        card.start_button.clicked.connect(lambda: self.start_requested.emit(session))
+        card.done_button.clicked.connect(lambda: self._record(session, done=True))
+        card.skip_button.clicked.connect(lambda: self._record(session, done=False))
+
+    def _record(self, session: DueSession, done: bool) -> None:
+        assert self._services is not None and self._undo is not None
+        sessions = self._services.sessions
+        action: Callable = sessions.record_done if done else sessions.skip
+        try:
+            recorded, changes = action(session.day, session.slot)
+        except (RehabError, OSError) as error:
+            self.message.setText(self.tr("This could not be saved: %1").replace("%1", str(error)))
+            return
+        text = (self.tr("Recorded %1 as done") if done else self.tr("Skipped %1")).replace(
+            "%1", f"{session.slot:%H:%M}"
+        )
+        self._undo.push(SessionRecorded(sessions, recorded, text, self._emit))
+        self._emit(changes)
+
+    def _emit(self, changes: Changes) -> None:
+        if self._bus is not None:
+            self._bus.changed.emit(changes)
+
+    def _on_changed(self, changes: Changes) -> None:
+        if changes.plan or changes.sessions:
+            self.refresh()
+
+    def _clear_cards(self) -> None:
+        while (item := self._sessions_box.takeAt(0)) is not None:
+            if (widget := item.widget()) is not None:
+                widget.setParent(None)
+                widget.deleteLater()
+        self.cards.clear()
+        self.catch_up_cards.clear()
