@@ -9,6 +9,7 @@ both have arrived.
 
 from __future__ import annotations
 
+from datetime import time
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, QTimer, Signal
@@ -29,6 +30,7 @@ from rehab_app import __version__
 from rehab_app.ui.views.placeholder import PlaceholderView
 
 if TYPE_CHECKING:
+    from rehab_app.core.changes import Changes
     from rehab_app.services.bundle import AppServices
     from rehab_app.services.catalog import Library
     from rehab_app.services.sessions import DueSession
@@ -206,6 +208,61 @@ class MainWindow(QMainWindow):
         self.today.pack_requested.connect(lambda: self.show_view("packs"))
         self.today.start_requested.connect(self.start_session)
         self.plan.saved.connect(lambda: self.statusBar().showMessage(self.tr("Plan saved.")))
+        self._start_reminders(services)
+
+    def _start_reminders(self, services: AppServices) -> None:
+        from rehab_app.services.sessions import SlotState
+        from rehab_app.ui.reminders import ReminderPresenter, ReminderScheduler
+        from rehab_app.ui.widgets.reminder_settings import (
+            SETTINGS_KEY,
+            ReminderSettingsBox,
+            settings_from,
+            settings_to,
+        )
+
+        def open_times() -> list[time]:
+            due = services.sessions.due_on(services.sessions.today())
+            return [s.slot for s in due if s.state in (SlotState.TO_DO, SlotState.PARTLY)]
+
+        preferences = settings_from(services.settings.get(SETTINGS_KEY))
+        self.reminders = ReminderScheduler(
+            open_times, lambda: services.clock.now().local, preferences, self
+        )
+        self.reminder_presenter = ReminderPresenter(
+            self.reminders, self, self._right_layout, 0, self
+        )
+        self.reminder_presenter.start_requested.connect(self._start_slot)
+        box = ReminderSettingsBox(preferences)
+        assert self.today is not None
+        self.today.extras.addWidget(box)
+
+        def changed(new: object) -> None:
+            self.reminders.set_settings(new)
+            services.settings.set(SETTINGS_KEY, settings_to(new))
+
+        box.changed.connect(changed)
+
+        def sessions_changed(changes: Changes) -> None:
+            # A session done or skipped elsewhere closes its reminder.
+            if changes.sessions or changes.plan:
+                still_open = set(open_times())
+                for slot in list(self.reminders_shown()):
+                    if slot not in still_open:
+                        self.reminders.mark_done(slot)
+
+        self.bus.changed.connect(sessions_changed)
+        self.reminders.start()
+
+    def reminders_shown(self) -> list[time]:
+        banner = self.reminder_presenter.banner
+        return [banner.slot] if banner.slot is not None and banner.isVisible() else []
+
+    def _start_slot(self, slot: time) -> None:
+        assert self.services is not None
+        due = self.services.sessions.due_on(self.services.sessions.today())
+        session = next((s for s in due if s.slot == slot), None)
+        if session is not None:
+            self.start_session(session)
 
     def start_session(self, session: DueSession) -> None:
         """Run a due session in the guided player; each finished exercise is saved at once."""

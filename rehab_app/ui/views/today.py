@@ -30,6 +30,7 @@ from rehab_app.ui.widgets.text import heading, own_label, plain_label
 if TYPE_CHECKING:
     from rehab_app.services.bundle import AppServices
     from rehab_app.ui.bus import Bus
+    from rehab_app.ui.widgets.adherence_calendar import AdherenceCalendar
 
 
 def dose_text(session: DueSession, index: int) -> str:
@@ -107,6 +108,7 @@ class TodayView(QWidget):
         self._bus: Bus | None = None
         self._undo: QUndoStack | None = None
         self.cards: list[SessionCard] = []
+        self.calendar: AdherenceCalendar | None = None
         self.catch_up_cards: list[SessionCard] = []
         outer = QVBoxLayout(self)
         self.title = heading(self.tr("Today"), level=1, own_words=True)
@@ -132,7 +134,12 @@ class TodayView(QWidget):
         self.welcome.hide()
 
     def attach(self, services: AppServices, bus: Bus, undo: QUndoStack) -> None:
+        from rehab_app.ui.widgets.adherence_calendar import AdherenceCalendar
+
         self._services, self._bus, self._undo = services, bus, undo
+        self.extras.addWidget(heading(self.tr("How you are keeping up"), own_words=True))
+        self.calendar = AdherenceCalendar()
+        self.extras.addWidget(self.calendar)
         bus.changed.connect(self._on_changed)
         self.refresh()
 
@@ -147,6 +154,7 @@ class TodayView(QWidget):
         self.title.setText(self.tr("Today, %1").replace("%1", f"{today:%A %d %B}"))
         current = self._services.plans.current()
         self._clear_cards()
+        self._refresh_calendar(today)
         if current is None:
             self.message.setText("")
             self.welcome.show()
@@ -184,6 +192,14 @@ class TodayView(QWidget):
         return next(card for card in cards if card.session.slot == slot)
 
     # Internals ---------------------------------------------------------------------------
+
+    def _refresh_calendar(self, today: date) -> None:
+        from rehab_app.core.adherence import summarise
+
+        assert self._services is not None and self.calendar is not None
+        # 90 days is plenty for a score with a 14-day half-life; the grid shows 6 weeks.
+        days = self._services.sessions.day_statuses(today - timedelta(days=90), today)
+        self.calendar.set_summary(summarise(days, in_progress=today), today)
 
     def _build_welcome(self) -> QWidget:
         box = QFrame()
