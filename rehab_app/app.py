@@ -248,7 +248,8 @@ def _arrange_screenshot(
     from PySide6.QtCore import QTimer
 
     def capture() -> None:
-        window.show_view(view)
+        if not (view == "player" and window.preview_player()):
+            window.show_view(view)
         app.processEvents()
         saved = window.grab().save(str(target), "PNG")
         if not saved:

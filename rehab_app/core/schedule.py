@@ -4,7 +4,11 @@ Session times are wall-clock times ("08:00 and 18:00") in whatever zone the pers
 that day. Each scheduled time happens exactly once per local day:
 - a time that does not exist because clocks jump forward (for example 02:30 on the spring
   change) is moved forward by the size of the jump (03:30), the way a wall clock would read;
-- a time that happens twice because clocks go back is taken at its first occurrence.
+  where the jump is at the end of the day (Nuuk springs from 23:00 to 00:00), moving forward
+  would leave the day, so such a time moves back by the jump instead (23:30 becomes 22:30);
+- a time that happens twice because clocks go back is taken at its first occurrence;
+- a calendar day a zone skipped entirely (Samoa moved across the date line and had no
+  30 December 2011) has no sessions: nobody lived it.
 tests/unit/test_schedule.py checks both with hypothesis over many zones and years.
 """
 
@@ -40,8 +44,12 @@ def is_due_on(schedule: Schedule, day: date, anchor: date) -> bool:
 def local_moment(day: date, slot: time, zone: ZoneInfo) -> datetime:
     """The instant a wall-clock `slot` on `day` refers to (see the module docstring)."""
     wall = datetime.combine(day, slot).replace(tzinfo=zone, fold=0)
-    # The round trip through UTC normalises a time inside a spring-forward gap.
-    return wall.astimezone(UTC).astimezone(zone)
+    # The round trip through UTC normalises a time inside a spring-forward gap: with fold=0
+    # it lands after the gap, with fold=1 before it.
+    moment = wall.astimezone(UTC).astimezone(zone)
+    if moment.date() != day:
+        moment = wall.replace(fold=1).astimezone(UTC).astimezone(zone)
+    return moment
 
 
 def occurrences_on(plan: Plan, day: date, tz_name: str) -> list[Occurrence]:
@@ -57,6 +65,7 @@ def occurrences_on(plan: Plan, day: date, tz_name: str) -> list[Occurrence]:
         if is_due_on(item.schedule, day, anchor)
         for slot in item.schedule.times
     ]
+    found = [occurrence for occurrence in found if occurrence.starts_at.date() == day]
     return sorted(found, key=lambda occurrence: (occurrence.slot, occurrence.item_index))
 
 

@@ -66,3 +66,19 @@ def side_label(value: Side) -> str:
         Side.ALTERNATE: _tr("left and right alternately"),
         Side.BILATERAL: _tr("both sides together"),
     }[value]
+
+
+def dose_summary(sets: int, reps: int, hold_s: int) -> str:
+    """'2 × 10, hold 5 s', or '10 minutes' for a single long bout such as a walk."""
+    parts = []
+    if sets * reps > 1:
+        parts.append(f"{sets} × {reps}")
+    if hold_s >= 60:
+        minutes, seconds = divmod(hold_s, 60)
+        text = _tr("%1 minutes").replace("%1", str(minutes))
+        if seconds:
+            text += _tr(" %1 seconds").replace("%1", str(seconds))
+        parts.append(text)
+    elif hold_s:
+        parts.append(_tr("hold %1 s").replace("%1", str(hold_s)))
+    return ", ".join(parts) or "1 ×"

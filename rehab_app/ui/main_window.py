@@ -141,7 +141,8 @@ class MainWindow(QMainWindow):
             self.navigation.setCurrentRow(NAVIGATION.index(name))
         else:
             self.navigation.clearSelection()
-            self.stack.setCurrentWidget(self.views[name])
+        # Also when the side bar's row did not change (coming back from the player).
+        self.stack.setCurrentWidget(self.views[name])
 
     def current_view(self) -> str:
         current = self.stack.currentWidget()
@@ -269,12 +270,40 @@ class MainWindow(QMainWindow):
         from rehab_app.ui.session_runner import SessionRunner
 
         assert self.services is not None
+        from PySide6.QtWidgets import QFrame, QScrollArea
+
         runner = SessionRunner(self.services, self.bus, self.undo_stack, session, self)
-        self._replace_view("player", runner.view)
-        runner.finished.connect(lambda: self.show_view("today"))
+        # Scrollable rather than forcing the window taller than a small screen.
+        holder = QScrollArea()
+        holder.setWidgetResizable(True)
+        holder.setFrameShape(QFrame.Shape.NoFrame)
+        holder.setWidget(runner.view)
+        self._replace_view("player", holder)
+        runner.finished.connect(self._leave_player)
         self._runner = runner
         self.show_view("player")
+        self.navigation.hide()  # a focused, full-window session: nothing else to click
+        if getattr(self, "reminders", None) is not None:
+            self.reminders.mark_done(session.slot)  # its reminder has been answered
         runner.start()
+        runner.view.setFocus()
+
+    def preview_player(self) -> bool:
+        """Open the player on today's first open session (for `--screenshot --view player`)."""
+        if self.services is None:
+            return False
+        from rehab_app.services.sessions import SlotState
+
+        due = self.services.sessions.due_on(self.services.sessions.today())
+        waiting = [s for s in due if s.state in (SlotState.TO_DO, SlotState.PARTLY)] or due
+        if not waiting:
+            return False
+        self.start_session(waiting[0])
+        return True
+
+    def _leave_player(self) -> None:
+        self.navigation.show()
+        self.show_view("today")
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
         if self.plan is not None:

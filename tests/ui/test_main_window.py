@@ -107,3 +107,26 @@ def test_a_newer_database_notice_offers_no_restore(qtbot, window: MainWindow, tm
     assert not window.banner.isHidden()
     assert window.banner.title.text() == "This data belongs to a newer rehab_app"
     assert not window.banner.restore_button.isVisible()
+
+
+def test_a_session_started_from_today_takes_the_whole_window(
+    qtbot, window, data_dir, clock
+) -> None:
+    context = _start(qtbot, window, data_dir, clock)
+    today = window.today
+    qtbot.mouseClick(today.starter_button, Qt.MouseButton.LeftButton)
+    card = today.cards[0]
+    qtbot.waitUntil(card.start_button.isVisible)
+    qtbot.mouseClick(card.start_button, Qt.MouseButton.LeftButton)
+    assert window.current_view() == "player"
+    assert window.navigation.isHidden()
+    player = window._runner.view
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.waitUntil(lambda: player.hasFocus() or player.isAncestorOf(window.focusWidget()))
+    qtbot.keyClick(window.focusWidget(), Qt.Key.Key_Escape)  # end the session at once
+    qtbot.waitUntil(player.back_button.isVisible)
+    qtbot.mouseClick(player.back_button, Qt.MouseButton.LeftButton)
+    assert window.current_view() == "today"
+    assert not window.navigation.isHidden()
+    context.opened.engine.dispose()

@@ -67,6 +67,9 @@ def test_each_slot_happens_once_on_transition_days(zone, year, slots, data) -> N
     days = _transition_days(zone, year)
     day = data.draw(st.sampled_from(days)) if days else date(year, 6, 15)
     occurrences = occurrences_on(_plan([_item("aa", slots)]), day, zone)
+    if local_moment(day, time(12), ZoneInfo(zone)).date() != day:
+        assert occurrences == []  # a day the zone skipped (date line moves) has no sessions
+        return
     assert sorted(o.slot for o in occurrences) == sorted(slots)  # each slot exactly once
     for occurrence in occurrences:
         local = occurrence.starts_at
@@ -77,8 +80,9 @@ def test_each_slot_happens_once_on_transition_days(zone, year, slots, data) -> N
         ).replace(tzinfo=None) == wall
         if exists:
             assert local.replace(tzinfo=None) == wall
-        else:  # inside a spring-forward gap: later that day, by no more than the jump
-            assert wall < local.replace(tzinfo=None) <= wall + timedelta(hours=3)
+        else:  # inside a spring-forward gap: moved by no more than the jump, same day
+            assert abs(local.replace(tzinfo=None) - wall) <= timedelta(hours=3)
+            assert local.replace(tzinfo=None) != wall
 
 
 @settings(max_examples=200, deadline=None)
@@ -120,6 +124,19 @@ def test_a_time_in_the_spring_gap_moves_forward_by_the_gap() -> None:
     london = ZoneInfo("Europe/London")
     moment = local_moment(date(2026, 3, 29), time(1, 30), london)  # 01:00 -> 02:00 that night
     assert (moment.hour, moment.minute, moment.utcoffset()) == (2, 30, timedelta(hours=1))
+
+
+def test_a_gap_at_the_end_of_the_day_keeps_the_session_on_that_day() -> None:
+    nuuk = ZoneInfo("America/Nuuk")  # springs from 23:00 to 00:00 on the last Saturday of March
+    moment = local_moment(date(2026, 3, 28), time(23, 30), nuuk)
+    assert (moment.date(), moment.hour, moment.minute) == (date(2026, 3, 28), 22, 30)
+
+
+def test_a_day_skipped_by_the_zone_has_no_sessions_and_its_neighbours_do() -> None:
+    plan = _plan([_item("aa", [time(8), time(20)])])
+    assert occurrences_on(plan, date(2011, 12, 30), "Pacific/Apia") == []
+    assert len(occurrences_on(plan, date(2011, 12, 29), "Pacific/Apia")) == 2
+    assert len(occurrences_on(plan, date(2011, 12, 31), "Pacific/Apia")) == 2
 
 
 def test_a_time_that_happens_twice_in_autumn_is_taken_once_the_first_time() -> None:

@@ -43,6 +43,7 @@ from rehab_app.services.plans import (
     PlanError,
     describe_changes,
 )
+from rehab_app.ui.labels import dose_summary
 from rehab_app.ui.undo import PlanSaved
 from rehab_app.ui.widgets.text import heading, own_label, plain_label
 
@@ -457,9 +458,7 @@ class PlanView(QWidget):
         exercise = self._services.library.by_id(item.exercise_id)
         name = exercise.name if exercise else item.exercise_id
         times = ", ".join(f"{t:%H:%M}" for t in item.schedule.times)
-        dose = f"{item.sets} × {item.reps}"
-        if item.hold_s:
-            dose += self.tr(", hold %1 s").replace("%1", str(item.hold_s))
+        dose = dose_summary(item.sets, item.reps, item.hold_s)
         return f"{name}\n{dose}   {times}"
 
     def _show_item(self, row: int) -> None:

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from rehab_app.core.changes import Changes
 from rehab_app.core.errors import RehabError
 from rehab_app.services.sessions import DueSession, SlotState
+from rehab_app.ui.labels import dose_summary
 from rehab_app.ui.undo import SessionRecorded
 from rehab_app.ui.widgets.text import heading, own_label, plain_label
 
@@ -36,9 +37,7 @@ if TYPE_CHECKING:
 def dose_text(session: DueSession, index: int) -> str:
     entry = session.items[index]
     item = entry.item
-    dose = f"{item.sets} × {item.reps}"
-    if item.hold_s:
-        dose += f", hold {item.hold_s} s"
+    dose = dose_summary(item.sets, item.reps, item.hold_s)
     name = entry.exercise.name if entry.exercise else item.exercise_id
     mark = "✓ " if entry.done else "•  "
     return f"{mark}{name} ({dose})"

@@ -8,9 +8,8 @@ Create Date: 2026-11-21 13:29:41.355567
 from __future__ import annotations
 
 import sqlalchemy as sa
-import sqlmodel  # noqa: F401  (autogenerate writes sqlmodel.sql.sqltypes.AutoString)
+import sqlmodel
 from alembic import op
-
 
 revision = "0002"
 down_revision = "0001"
