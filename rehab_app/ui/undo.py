@@ -82,11 +82,32 @@ class SessionRecorded(_AlreadyDone):
         return changes
 
 
-class SessionDeleted(SessionRecorded):
-    """The inverse: a logged session was deleted."""
+class SessionsCleared(_AlreadyDone):
+    """Every record of one session time on one day was removed (undo puts them all back)."""
+
+    def __init__(
+        self,
+        sessions: SessionService,
+        removed: list[SessionRead],
+        text: str,
+        on_change: Callable[[Changes], None],
+    ) -> None:
+        super().__init__(text, on_change)
+        self._sessions = sessions
+        self._records = removed
 
     def _do(self) -> Changes:
-        return SessionRecorded._undo(self)
+        changes = Changes()
+        for record in self._records:
+            changes = changes | self._sessions.delete_session(record.id)[1]
+        return changes
 
     def _undo(self) -> Changes:
-        return SessionRecorded._do(self)
+        changes = Changes()
+        restored = []
+        for record in self._records:
+            again, change = self._sessions.restore_session(record)
+            restored.append(again)
+            changes = changes | change
+        self._records = restored
+        return changes

@@ -14,6 +14,7 @@ from rehab_app.ui.main_window import VIEWS
 
 
 def _screenshot(tmp_path: Path, view: str) -> tuple[subprocess.CompletedProcess[str], Path]:
+    tmp_path.mkdir(parents=True, exist_ok=True)
     target = tmp_path / f"{view}.png"
     environment = {k: v for k, v in os.environ.items() if k != "QT_QPA_PLATFORM"}
     result = subprocess.run(
@@ -56,3 +57,36 @@ def test_every_view_can_be_captured(tmp_path: Path, view: str) -> None:
     result, target = _screenshot(tmp_path, view)
     assert result.returncode == 0, result.stderr
     assert not QImage(str(target)).isNull()
+
+
+def _seed_plan(data_dir: Path) -> None:
+    """A data folder with the starter plan, written through the services like the app does."""
+    from rehab_app.core.timestamps import SystemClock
+    from rehab_app.services.bundle import build_services
+    from rehab_app.services.catalog import CatalogService
+    from rehab_app.services.maintenance import open_data_folder
+
+    clock = SystemClock("UTC")
+    opened = open_data_folder(data_dir, clock)
+    services = build_services(opened.engine, CatalogService().load(), clock)
+    services.plans.save(services.plans.starter_plan(clock.now().local_day), "starter")
+    opened.engine.dispose()
+
+
+def _differs(first: QImage, second: QImage) -> float:
+    """Share of pixels that differ between two same-sized screenshots (on a coarse grid)."""
+    a, b = first.scaled(128, 80), second.scaled(128, 80)
+    changed = sum(a.pixel(x, y) != b.pixel(x, y) for x in range(128) for y in range(80))
+    return changed / (128 * 80)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("view", ["today", "player"])
+def test_today_and_player_show_the_plan_when_there_is_one(tmp_path: Path, view: str) -> None:
+    empty, empty_png = _screenshot(tmp_path / "empty", view)
+    _seed_plan(tmp_path / "seeded" / "data")
+    seeded, seeded_png = _screenshot(tmp_path / "seeded", view)
+    assert empty.returncode == 0 and seeded.returncode == 0, seeded.stderr
+    with_plan, without = QImage(str(seeded_png)), QImage(str(empty_png))
+    assert _differs(with_plan, without) > 0.15  # not the same placeholder with a new date
+    assert _distinct_colours(with_plan) > 30

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import time, timedelta
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QUndoStack
 
 from rehab_app.services.bundle import build_services
@@ -180,3 +180,34 @@ def test_unsaved_changes_are_kept_when_the_app_closes(qtbot, wiring, app_service
     assert again.has_unsaved_changes()
     assert again.status.text() == "Your unsaved changes from last time were kept."
     assert again.draft.phases[0].items[0].reps == 12
+
+
+def test_a_record_can_be_removed_and_the_removal_undone(qtbot, wiring) -> None:
+    services, _, undo, today, _ = wiring
+    click(qtbot, today.starter_button)
+    assert today.card_for(time(8)).clear_button.isHidden()  # nothing recorded yet
+    click(qtbot, today.card_for(time(8)).done_button)
+    click(qtbot, today.card_for(time(8)).clear_button)
+    assert "To do" in today.card_for(time(8)).title.text()
+    assert services.sessions.sessions_on(today.today()) == []
+    undo.undo()
+    assert "Done ✓" in today.card_for(time(8)).title.text()
+    undo.redo()
+    assert "To do" in today.card_for(time(8)).title.text()
+
+
+def test_an_item_can_run_between_dates(qtbot, wiring) -> None:
+    services, _, _, today, plan = wiring
+    click(qtbot, today.starter_button)
+    start = services.sessions.today()
+    plan.has_until.setChecked(True)
+    plan.until_date.setDate(QDate(start.year, start.month, start.day).addDays(6))
+    plan.has_from.setChecked(True)
+    plan.from_date.setDate(QDate(start.year, start.month, start.day).addDays(7))
+    assert "the end date is before the start date" in plan.problems.text()
+    assert not plan.save_button.isEnabled()
+    plan.has_from.setChecked(False)
+    click(qtbot, plan.save_button)
+    saved = services.plans.current().plan.phases[0].items[0].schedule
+    assert (saved.start, saved.end) == (None, start + timedelta(days=6))
+    assert len(services.sessions.due_on(start + timedelta(days=7))[0].items) == 2  # slider gone

@@ -333,6 +333,20 @@ class PlanView(QWidget):
         form.addRow(self.tr("Times"), self.times)
         form.addRow(days_row)
         form.addRow(every_row)
+        self.from_date = QDateEdit()
+        self.until_date = QDateEdit()
+        self.has_from = QCheckBox(self.tr("Not before"))
+        self.has_until = QCheckBox(self.tr("Stop after"))
+        for check, edit in ((self.has_from, self.from_date), (self.has_until, self.until_date)):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("dd MMM yyyy")
+            edit.setAccessibleName(check.text())
+            check.setAccessibleName(check.text())
+        dates_row = QHBoxLayout()
+        for widget in (self.has_from, self.from_date, self.has_until, self.until_date):
+            dates_row.addWidget(widget)
+        dates_row.addStretch(1)
+        form.addRow(self.tr("Dates"), dates_row)
         form.addRow(self.tr("Note"), self.note)
         self.item_form = box
         return box
@@ -350,6 +364,9 @@ class PlanView(QWidget):
             check.toggled.connect(self._form_changed)
         self.on_days.toggled.connect(self._form_changed)
         self.side.currentIndexChanged.connect(self._form_changed)
+        for check, edit in ((self.has_from, self.from_date), (self.has_until, self.until_date)):
+            check.toggled.connect(self._form_changed)
+            edit.dateChanged.connect(self._form_changed)
         self.note.textEdited.connect(self._form_changed)
         self.times.textEdited.connect(self._form_changed)
         self.title_edit.textEdited.connect(self._header_changed)
@@ -487,6 +504,15 @@ class PlanView(QWidget):
             for number, check in enumerate(self.day_boxes, start=1):
                 check.setChecked(number in item.schedule.weekdays)
             self.every_n.setValue(item.schedule.every_n_days or 1)
+            fallback = self.draft.start if self.draft else date.today()
+            for check, edit, value in (
+                (self.has_from, self.from_date, item.schedule.start),
+                (self.has_until, self.until_date, item.schedule.end),
+            ):
+                check.setChecked(value is not None)
+                edit.setEnabled(value is not None)
+                shown = value or fallback
+                edit.setDate(QDate(shown.year, shown.month, shown.day))
         finally:
             self._loading = False
         self._show_ranges(item)
@@ -522,8 +548,8 @@ class PlanView(QWidget):
                 times=parse_times(self.times.text()),
                 weekdays=weekdays if self.on_days.isChecked() else [],
                 every_n_days=None if self.on_days.isChecked() else self.every_n.value(),
-                start=phase.items[row].schedule.start,
-                end=phase.items[row].schedule.end,
+                start=_date_of(self.from_date) if self.has_from.isChecked() else None,
+                end=_date_of(self.until_date) if self.has_until.isChecked() else None,
             )
             item = PlanItem(
                 exercise_id=phase.items[row].exercise_id,
@@ -537,9 +563,13 @@ class PlanView(QWidget):
                 schedule=schedule,
             )
         except (ValidationError, ValueError) as error:
+            self.from_date.setEnabled(self.has_from.isChecked())
+            self.until_date.setEnabled(self.has_until.isChecked())
             self._tell(self.problems, self.tr("Not saved yet:") + "\n" + _first_reason(error))
             self.save_button.setEnabled(False)
             return
+        self.from_date.setEnabled(self.has_from.isChecked())
+        self.until_date.setEnabled(self.has_until.isChecked())
         items = list(phase.items)
         items[row] = item
         self._loading = True
@@ -557,10 +587,9 @@ class PlanView(QWidget):
     def _header_changed(self) -> None:
         if self._loading or self.draft is None:
             return
-        value = self.start_edit.date()
         title = self.title_edit.text().strip() or self.draft.title
         self.draft = self.draft.model_copy(
-            update={"title": title, "start": date(value.year(), value.month(), value.day())}
+            update={"title": title, "start": _date_of(self.start_edit)}
         )
         self._update_summary()
 
@@ -707,6 +736,11 @@ class PlanView(QWidget):
     def _on_changed(self, changes: Changes) -> None:
         if changes.plan and not self.has_unsaved_changes():
             self._load_saved()
+
+
+def _date_of(edit: QDateEdit) -> date:
+    value = edit.date()
+    return date(value.year(), value.month(), value.day())
 
 
 def _first_reason(error: Exception) -> str:

@@ -25,7 +25,7 @@ from rehab_app.core.changes import Changes
 from rehab_app.core.errors import RehabError
 from rehab_app.services.sessions import DueSession, SlotState
 from rehab_app.ui.labels import dose_summary
-from rehab_app.ui.undo import SessionRecorded
+from rehab_app.ui.undo import SessionRecorded, SessionsCleared
 from rehab_app.ui.widgets.text import heading, own_label, plain_label
 
 if TYPE_CHECKING:
@@ -78,10 +78,12 @@ class SessionCard(QFrame):
             self.tr("Record as done") if catching_up else self.tr("I did this with my therapist")
         )
         self.skip_button = QPushButton(self.tr("Skip this time"))
+        self.clear_button = QPushButton(self.tr("Remove this record"))
         for button, name in (
             (self.start_button, self.tr("Start the %1 session")),
             (self.done_button, self.tr("Record the %1 session as done")),
             (self.skip_button, self.tr("Skip the %1 session")),
+            (self.clear_button, self.tr("Remove what was recorded for the %1 session")),
         ):
             button.setAccessibleName(name.replace("%1", f"{session.slot:%H:%M}"))
             button.setMinimumHeight(44)
@@ -92,6 +94,7 @@ class SessionCard(QFrame):
         self.start_button.setVisible(not catching_up and session.state != SlotState.DONE)
         self.done_button.setVisible(session.state != SlotState.DONE)
         self.skip_button.setVisible(not finished and not catching_up)
+        self.clear_button.setVisible(session.state != SlotState.TO_DO)
         if session.state == SlotState.PARTLY:
             self.start_button.setText(self.tr("Continue session"))
 
@@ -246,6 +249,7 @@ class TodayView(QWidget):
         card.start_button.clicked.connect(lambda: self.start_requested.emit(session))
         card.done_button.clicked.connect(lambda: self._record(session, done=True))
         card.skip_button.clicked.connect(lambda: self._record(session, done=False))
+        card.clear_button.clicked.connect(lambda: self._clear(session))
 
     def _record(self, session: DueSession, done: bool) -> None:
         assert self._services is not None and self._undo is not None
@@ -261,6 +265,25 @@ class TodayView(QWidget):
         )
         self._undo.push(SessionRecorded(sessions, recorded, text, self._emit))
         self._emit(changes)
+
+    def _clear(self, session: DueSession) -> None:
+        """Remove every record of this session time today (undo brings them back)."""
+        assert self._services is not None and self._undo is not None
+        sessions = self._services.sessions
+        records = [r for r in sessions.sessions_on(session.day) if r.slot == session.slot]
+        removed = []
+        changes = Changes()
+        try:
+            for record in records:
+                gone, change = sessions.delete_session(record.id)
+                removed.append(gone)
+                changes = changes | change
+        except (RehabError, OSError) as error:
+            self.message.setText(self.tr("This could not be removed: %1").replace("%1", str(error)))
+        if removed:
+            text = self.tr("Removed the record of %1").replace("%1", f"{session.slot:%H:%M}")
+            self._undo.push(SessionsCleared(sessions, removed, text, self._emit))
+            self._emit(changes)
 
     def _emit(self, changes: Changes) -> None:
         if self._bus is not None:
