@@ -8,7 +8,11 @@ from sqlalchemy import Engine
 
 from rehab_app.core.timestamps import Clock
 from rehab_app.services.catalog import Library
+from rehab_app.services.diary import DiaryService
 from rehab_app.services.plans import PlanService
+from rehab_app.services.progress import ProgressService
+from rehab_app.services.questionnaires import QuestionnaireService
+from rehab_app.services.safety import SafetyService
 from rehab_app.services.sessions import SessionService
 from rehab_app.services.settings import SettingsService
 
@@ -19,15 +23,24 @@ class AppServices:
     plans: PlanService
     sessions: SessionService
     settings: SettingsService
+    diary: DiaryService
+    safety: SafetyService
+    progress: ProgressService
+    questionnaires: QuestionnaireService
     clock: Clock
 
 
 def build_services(engine: Engine, library: Library, clock: Clock) -> AppServices:
     plans = PlanService(engine, library, clock)
+    diary = DiaryService(engine, clock)
     return AppServices(
         library=library,
         plans=plans,
         sessions=SessionService(engine, plans, clock),
         settings=SettingsService(engine),
+        diary=diary,
+        safety=SafetyService(engine, diary, clock),
+        progress=ProgressService(engine, diary, clock),
+        questionnaires=QuestionnaireService(engine, clock),
         clock=clock,
     )

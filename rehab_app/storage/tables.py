@@ -97,3 +97,57 @@ class ExerciseLog(SQLModel, table=True):
     at_utc: datetime
     tz_name: str = Field(max_length=64)
     local_day: date = Field(index=True)
+
+
+class DiaryEntryRow(SQLModel, table=True):
+    """One pain diary entry. `at_utc`/`local_day` are when it is about; `entered_utc` is when
+    it was written (a late entry is marked retrospective)."""
+
+    __tablename__ = "diary_entry"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at_utc: datetime
+    tz_name: str = Field(max_length=64)
+    local_day: date = Field(index=True)
+    entered_utc: datetime
+    retrospective: bool = False
+    back_pain: int
+    leg_pain: int
+    context: str = Field(max_length=20)
+    leg_extent: str = Field(max_length=12)
+    side: str | None = Field(default=None, max_length=6)
+    qualities: str = Field(default="", max_length=300)  # comma-separated codes
+    aggravating: str = Field(default="", max_length=300)
+    medications_json: str = Field(default="[]", max_length=4_000)
+    sleep_hours: float | None = None
+    woken_by_pain: bool | None = None
+    note: str = Field(default="", max_length=2_000)
+
+
+class QuestionnaireResponse(SQLModel, table=True):
+    """A completed Roland-Morris or Patient-Specific Functional Scale, with its score."""
+
+    __tablename__ = "questionnaire_response"
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=10, index=True)  # "rmdq" or "psfs"
+    at_utc: datetime
+    tz_name: str = Field(max_length=64)
+    local_day: date = Field(index=True)
+    answers_json: str = Field(max_length=20_000)
+    score: float | None = None  # None when too few items were answered to score
+    answered: int
+    note: str = Field(default="", max_length=2_000)
+
+
+class SafetyEvent(SQLModel, table=True):
+    """A red-flag answer, a completed checklist, or a trend warning: kept for the clinician."""
+
+    __tablename__ = "safety_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=20, index=True)
+    items: str = Field(default="", max_length=2_000)  # comma-separated checklist item codes
+    at_utc: datetime
+    tz_name: str = Field(max_length=64)
+    local_day: date = Field(index=True)
