@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from rehab_app.ui.main_window import MainWindow
 
 SCREENSHOT_TIMEOUT_MS = 60_000
+DEMO_DAYS = 182  # about six months
 #: When set, start-up milestones are appended to this file as "name unix-time" lines; the
 #: start-up benchmark (tests/benchmarks) reads them.
 STARTUP_LOG_VARIABLE = "REHAB_APP_STARTUP_LOG"
@@ -57,6 +58,11 @@ def _parse_gui_options(arguments: list[str]) -> argparse.Namespace:
         "--data-dir",
         metavar="DIR",
         help=f"folder for your data (default: ${cli.DATA_DIR_VARIABLE} or the per-user folder)",
+    )
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="open on a throw-away folder with six months of made-up history, to look around",
     )
     parser.add_argument("--screenshot", metavar="FILE", help="save a PNG of the window and exit")
     parser.add_argument("--view", choices=VIEWS, default="today", help="area to show first")
@@ -88,7 +94,13 @@ def _run_gui(options: argparse.Namespace) -> int:
     app.setApplicationDisplayName("rehab_app")
     _use_readable_font(app)
 
-    data_dir = cli.resolve_data_dir(options.data_dir)
+    if options.demo:
+        import tempfile
+
+        data_dir = Path(tempfile.mkdtemp(prefix="rehab-app-demo-"))
+        print(cli.fill_with_demo_data(data_dir, DEMO_DAYS))
+    else:
+        data_dir = cli.resolve_data_dir(options.data_dir)
     try:
         ensure_private_folder(data_dir)
     except OSError as error:
@@ -125,6 +137,10 @@ def _run_gui(options: argparse.Namespace) -> int:
     result = app.exec()
     _shut_down(context)
     instance.release()
+    if options.demo:
+        import shutil
+
+        shutil.rmtree(data_dir, ignore_errors=True)  # demo data is thrown away
     return exit_code[0] or result
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 DATA_DIR_VARIABLE = "REHAB_APP_DATA_DIR"
 APPLICATION_NAME = "rehab_app"
-COMMANDS = frozenset({"exercises"})
+COMMANDS = frozenset({"exercises", "demo-data"})
 
 
 def default_data_dir() -> Path:
@@ -60,6 +60,18 @@ def _parser() -> argparse.ArgumentParser:
         help="another folder to look for pictures in (may be repeated)",
     )
     validate.set_defaults(handler=_validate_exercises)
+
+    demo = commands.add_parser(
+        "demo-data",
+        help="write synthetic history into a data folder (for trying out and benchmarks)",
+    )
+    demo.add_argument("--days", type=int, default=180, help="days of history (default 180)")
+    demo.add_argument("--data-dir", required=True, help="the data folder to fill (must be new)")
+    demo.add_argument(
+        "--entries-per-day", type=int, default=2, help="diary entries a day (default 2)"
+    )
+    demo.add_argument("--seed", type=int, default=1)
+    demo.set_defaults(handler=_demo_data)
     return parser
 
 
@@ -92,4 +104,58 @@ def _validate_exercises(options: argparse.Namespace) -> int:
         )
         return 1
     print(f"{checked} exercise file(s) checked: all valid.")
+    return 0
+
+
+def fill_with_demo_data(data_dir: Path, days: int, entries_per_day: int = 2, seed: int = 1) -> str:
+    """Create `data_dir` with `days` of synthetic history; returns a one-line summary."""
+    from datetime import UTC, datetime
+
+    from rehab_app.core.errors import RehabError
+    from rehab_app.core.timestamps import SystemClock
+    from rehab_app.services.catalog import CatalogService
+    from rehab_app.services.demo import write_demo_data
+    from rehab_app.services.maintenance import open_data_folder
+
+    if (data_dir / "rehab.sqlite3").exists():
+        raise RehabError(f"{data_dir} already holds data; demo data only goes into a new folder.")
+    clock = SystemClock("UTC")
+    opened = open_data_folder(data_dir, clock)
+    if opened.engine is None:
+        raise RehabError(opened.status.message)
+    try:
+        summary = write_demo_data(
+            opened.engine,
+            CatalogService().load(),
+            "UTC",
+            days,
+            datetime.now(UTC).date(),
+            seed=seed,
+            entries_per_day=entries_per_day,
+            until=datetime.now(UTC),
+        )
+    finally:
+        opened.engine.dispose()
+    return (
+        f"{summary.days} days: {summary.diary_entries} diary entries, {summary.sessions}"
+        f" sessions ({summary.exercise_logs} exercises), {summary.plan_versions} plan versions"
+        f" written to {data_dir}."
+    )
+
+
+def _demo_data(options: argparse.Namespace) -> int:
+    from rehab_app.core.errors import RehabError
+
+    if not 1 <= options.days <= 36_500:
+        print("--days must be between 1 and 36500", file=sys.stderr)
+        return 1
+    try:
+        print(
+            fill_with_demo_data(
+                Path(options.data_dir), options.days, options.entries_per_day, options.seed
+            )
+        )
+    except (RehabError, OSError) as error:
+        print(str(error), file=sys.stderr)
+        return 1
     return 0

@@ -63,3 +63,26 @@ def test_data_folder_choice(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.delenv(cli.DATA_DIR_VARIABLE)
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
     assert cli.resolve_data_dir(None) == tmp_path / "xdg" / "rehab_app"
+
+
+def test_demo_data_fills_a_new_folder_and_refuses_an_existing_one(tmp_path: Path, capsys) -> None:
+    from rehab_app.core.timestamps import SystemClock
+    from rehab_app.services.bundle import build_services
+    from rehab_app.services.catalog import CatalogService
+    from rehab_app.services.maintenance import open_data_folder
+
+    data_dir = tmp_path / "demo"
+    assert main(["demo-data", "--days", "60", "--data-dir", str(data_dir)]) == 0
+    assert "60 days:" in capsys.readouterr().out
+    opened = open_data_folder(data_dir, SystemClock("UTC"))
+    services = build_services(opened.engine, CatalogService().load(), SystemClock("UTC"))
+    days = services.diary.daily_pain()
+    assert 50 <= len(days) <= 60  # some days were "forgotten", as in life
+    first_week = [d.leg for d in days[:7]]
+    last_week = [d.leg for d in days[-7:]]
+    assert sum(first_week) / 7 > sum(last_week) / 7  # the story is one of recovery
+    assert services.plans.current() is not None
+    assert services.questionnaires.history("rmdq")
+    opened.engine.dispose()
+    assert main(["demo-data", "--days", "10", "--data-dir", str(data_dir)]) == 1
+    assert "already holds data" in capsys.readouterr().err

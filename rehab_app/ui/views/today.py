@@ -87,8 +87,12 @@ class SessionCard(QFrame):
         ):
             button.setAccessibleName(name.replace("%1", f"{session.slot:%H:%M}"))
             button.setMinimumHeight(44)
-            buttons.addWidget(button)
+            if button is not self.clear_button:
+                buttons.addWidget(button)
         buttons.addStretch(1)
+        # Removing a record is rarer (and undoable): kept apart, at the far end of the row.
+        self.clear_button.setFlat(True)
+        buttons.addWidget(self.clear_button)
         layout.addLayout(buttons)
         finished = session.state in (SlotState.DONE, SlotState.SKIPPED)
         self.start_button.setVisible(not catching_up and session.state != SlotState.DONE)
