@@ -26,6 +26,7 @@ from rehab_app.core.diary import (
 )
 from rehab_app.core.errors import RehabError
 from rehab_app.core.timestamps import Clock, stamp
+from rehab_app.services.transactions import writing
 from rehab_app.storage.tables import DiaryEntryRow, ExerciseLog, SessionLog
 
 
@@ -62,7 +63,7 @@ class DiaryService:
         self._clock = clock
 
     def add(self, entry: DiaryEntry) -> tuple[DiaryRead, Changes]:
-        with Session(self._engine) as session:
+        with writing(self._engine) as session:
             row = self._row(entry)
             session.add(row)
             session.commit()
@@ -71,7 +72,7 @@ class DiaryService:
 
     def update(self, entry_id: int, entry: DiaryEntry) -> tuple[DiaryRead, DiaryRead, Changes]:
         """Replace an entry's content; returns (before, after) so the change can be undone."""
-        with Session(self._engine) as session:
+        with writing(self._engine) as session:
             row = session.get(DiaryEntryRow, entry_id)
             if row is None:
                 raise RehabError(f"Diary entry {entry_id} no longer exists.")
@@ -87,7 +88,7 @@ class DiaryService:
             return before, _read(row), Changes(diary=True)
 
     def delete(self, entry_id: int) -> tuple[DiaryRead, Changes]:
-        with Session(self._engine) as session:
+        with writing(self._engine) as session:
             row = session.get(DiaryEntryRow, entry_id)
             if row is None:
                 raise RehabError(f"Diary entry {entry_id} no longer exists.")
@@ -98,7 +99,7 @@ class DiaryService:
 
     def restore(self, removed: DiaryRead) -> tuple[DiaryRead, Changes]:
         """Put back an entry removed by `delete`, with its original times."""
-        with Session(self._engine) as session:
+        with writing(self._engine) as session:
             row = self._row(removed.entry, entered=removed.entered_utc)
             row.retrospective = removed.retrospective
             session.add(row)

@@ -18,6 +18,7 @@ from rehab_app.core.errors import RehabError
 from rehab_app.core.plan import Phase, Plan, PlanItem, PlanSide, Schedule, estimate_item_seconds
 from rehab_app.core.timestamps import Clock
 from rehab_app.services.catalog import Library
+from rehab_app.services.transactions import writing
 from rehab_app.storage.tables import PlanVersion
 
 
@@ -115,7 +116,7 @@ class PlanService:
             summary=summary[:2000],
             plan_json=plan.model_dump_json(),
         )
-        with Session(self._engine) as session:
+        with writing(self._engine) as session:
             session.add(row)
             session.commit()
             session.refresh(row)

@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 
 from rehab_app.core.changes import Changes
 from rehab_app.core.timestamps import Clock
+from rehab_app.services.transactions import writing
 from rehab_app.storage.tables import QuestionnaireResponse
 
 #: Both are meant every one or two weeks (clinical.md §4): remind after 14 days.
@@ -53,14 +54,14 @@ class QuestionnaireService:
             answered=answered,
             note=note[:2000],
         )
-        with Session(self._engine) as session:
+        with writing(self._engine) as session:
             session.add(row)
             session.commit()
             session.refresh(row)
             return _read(row), Changes(diary=True)
 
     def delete(self, response_id: int) -> Changes:
-        with Session(self._engine) as session:
+        with writing(self._engine) as session:
             row = session.get(QuestionnaireResponse, response_id)
             if row is not None:
                 session.delete(row)

@@ -17,6 +17,7 @@ from rehab_app.core.meaningful import rising_two_weeks_running
 from rehab_app.core.safety import Urgency, checklist_due, most_urgent
 from rehab_app.core.timestamps import Clock
 from rehab_app.services.diary import DiaryService
+from rehab_app.services.transactions import writing
 from rehab_app.storage.tables import SafetyEvent
 
 CHECKLIST_DONE = "checklist"
@@ -82,7 +83,7 @@ class SafetyService:
 
     def _record(self, kind: str, items: list[str]) -> None:
         now = self._clock.now()
-        with Session(self._engine) as session:
+        with writing(self._engine) as session:
             session.add(
                 SafetyEvent(
                     kind=kind,

@@ -23,6 +23,7 @@ from rehab_app.core.schedule import occurrences_on
 from rehab_app.core.session import Advice, Effort, ExerciseOutcome, Light, NerveResponse
 from rehab_app.core.timestamps import Clock, Stamp
 from rehab_app.services.plans import PlanService
+from rehab_app.services.transactions import writing
 from rehab_app.storage.tables import ExerciseLog, SessionLog
 
 
@@ -134,7 +135,7 @@ class SessionService:
     # Writing (each call one transaction) -------------------------------------------------
 
     def start_session(self, day: date, slot: time | None) -> tuple[int, Changes]:
-        with Session(self._engine) as db:
+        with writing(self._engine) as db:
             row = self._new_session(day, slot, "player")
             db.add(row)
             db.commit()
@@ -146,7 +147,7 @@ class SessionService:
     ) -> tuple[ExerciseLogRead, Changes]:
         """Commit one finished (or skipped) exercise at once."""
         now = self._clock.now()
-        with Session(self._engine) as db:
+        with writing(self._engine) as db:
             if db.get(SessionLog, session_id) is None:
                 raise RehabError(f"Session {session_id} no longer exists.")
             row = _exercise_row(session_id, outcome, now, now.local_day)
@@ -161,7 +162,7 @@ class SessionService:
         if due is None:
             raise RehabError(f"Nothing is planned at {slot_text(slot)} on {day.isoformat()}.")
         now = self._clock.now()
-        with Session(self._engine) as db:
+        with writing(self._engine) as db:
             row = self._new_session(day, slot, "manual", note)
             db.add(row)
             db.flush()
@@ -188,7 +189,7 @@ class SessionService:
             return self._read(db, row), Changes(sessions=True)
 
     def skip(self, day: date, slot: time, note: str = "") -> tuple[SessionRead, Changes]:
-        with Session(self._engine) as db:
+        with writing(self._engine) as db:
             row = self._new_session(day, slot, "skipped", note)
             db.add(row)
             db.commit()
@@ -196,7 +197,7 @@ class SessionService:
 
     def delete_session(self, session_id: int) -> tuple[SessionRead, Changes]:
         """Remove a session and its exercises; returns what was removed (for undo)."""
-        with Session(self._engine) as db:
+        with writing(self._engine) as db:
             row = db.get(SessionLog, session_id)
             if row is None:
                 raise RehabError(f"Session {session_id} no longer exists.")
@@ -210,7 +211,7 @@ class SessionService:
     def restore_session(self, removed: SessionRead) -> tuple[SessionRead, Changes]:
         """Put back a session removed by `delete_session` (redo of a delete's undo)."""
         now = self._clock.now()
-        with Session(self._engine) as db:
+        with writing(self._engine) as db:
             row = SessionLog(
                 plan_version_id=removed.plan_version_id,
                 local_day=removed.day,

@@ -9,6 +9,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from rehab_app.core.changes import Changes
+from rehab_app.services.transactions import writing
 from rehab_app.storage.tables import Setting
 
 
@@ -28,7 +29,7 @@ class SettingsService:
 
     def set(self, key: str, value: Any) -> Changes:
         text = json.dumps(value, sort_keys=True)
-        with Session(self._engine) as session:
+        with writing(self._engine) as session:
             row = session.get(Setting, key)
             if row is None:
                 session.add(Setting(key=key, value_json=text))
