@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 
 from sqlalchemy import Engine
@@ -21,7 +21,7 @@ from rehab_app.core.exercise import Exercise
 from rehab_app.core.plan import Plan, PlanItem, estimate_item_seconds, sides_to_do
 from rehab_app.core.schedule import occurrences_on
 from rehab_app.core.session import Advice, Effort, ExerciseOutcome, Light, NerveResponse
-from rehab_app.core.timestamps import Clock, Stamp
+from rehab_app.core.timestamps import Clock, Stamp, stamp
 from rehab_app.services.plans import PlanService
 from rehab_app.services.transactions import writing
 from rehab_app.storage.tables import ExerciseLog, SessionLog
@@ -70,6 +70,8 @@ class SessionRead:
     note: str
     plan_version_id: int | None
     exercises: tuple[ExerciseLogRead, ...]
+    at_utc: datetime
+    tz_name: str
 
 
 def slot_text(slot: time | None) -> str:
@@ -209,8 +211,8 @@ class SessionService:
             return removed, Changes(sessions=True)
 
     def restore_session(self, removed: SessionRead) -> tuple[SessionRead, Changes]:
-        """Put back a session removed by `delete_session` (redo of a delete's undo)."""
-        now = self._clock.now()
+        """Put back a session removed by `delete_session`, with its original time."""
+        now = stamp(removed.at_utc, removed.tz_name)
         with writing(self._engine) as db:
             row = SessionLog(
                 plan_version_id=removed.plan_version_id,
@@ -313,6 +315,8 @@ class SessionService:
             note=row.note,
             plan_version_id=row.plan_version_id,
             exercises=tuple(_outcome_read(log) for log in logs),
+            at_utc=row.at_utc,
+            tz_name=row.tz_name,
         )
 
 
