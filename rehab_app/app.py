@@ -123,6 +123,7 @@ def _run_gui(options: argparse.Namespace) -> int:
     from rehab_app.ui.main_window import MainWindow
 
     window = MainWindow()
+    window._screenshot_mode = bool(options.screenshot)
     context = AppContext(data_dir, window)
     instance.arguments_received.connect(lambda _args: _bring_to_front(window))
     window.restore_requested.connect(lambda backup: _restore(context, backup))

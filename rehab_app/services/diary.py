@@ -98,9 +98,10 @@ class DiaryService:
             return removed, Changes(diary=True)
 
     def restore(self, removed: DiaryRead) -> tuple[DiaryRead, Changes]:
-        """Put back an entry removed by `delete`, with its original times."""
+        """Put back an entry removed by `delete`, with its original id and times."""
         with writing(self._engine) as session:
             row = self._row(removed.entry, entered=removed.entered_utc)
+            row.id = removed.id
             row.retrospective = removed.retrospective
             session.add(row)
             session.commit()

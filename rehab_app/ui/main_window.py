@@ -40,6 +40,9 @@ if TYPE_CHECKING:
     from rehab_app.ui.views.today import TodayView
     from rehab_app.ui.widgets.data_banner import DataBanner
 
+#: The day the morning check-in was last put off with "Later" (asked once a day at most).
+CHECKIN_KEY = "checkin_put_off_on"
+
 #: The areas in navigation order; "player" is reached from Today, not from the side bar.
 NAVIGATION = ("today", "library", "plan", "diary", "progress", "packs")
 VIEWS = (*NAVIGATION, "player")
@@ -59,6 +62,8 @@ class MainWindow(QMainWindow):
         self._status: DataStatus | None = None
         self._library_loaded = False
         self._painted = False
+        #: Set by app.py for --screenshot: no pop-up dialogs, the picture is of the window.
+        self._screenshot_mode = False
         self.library: LibraryView | None = None
         self.today: TodayView | None = None
         self.plan: PlanView | None = None
@@ -210,6 +215,68 @@ class MainWindow(QMainWindow):
         self.today.start_requested.connect(self.start_session)
         self.plan.saved.connect(lambda: self.statusBar().showMessage(self.tr("Plan saved.")))
         self._start_reminders(services)
+        self._start_safety(services)
+        self._start_diary(services)
+
+    def _start_diary(self, services: AppServices) -> None:
+        from PySide6.QtWidgets import QToolBar
+
+        from rehab_app.core.diary import Context
+        from rehab_app.ui.views.diary import DiaryView, MorningCheckIn
+
+        assert self.today is not None
+        self.diary = DiaryView()
+        self._replace_view("diary", self.diary)
+        self.diary.attach(services, self.bus, self.undo_stack)
+        # New numbness or weakness brings up the red-flag checklist (clinical.md §5).
+        self.diary.neurological_reported.connect(lambda _codes: self.safety.open_checklist())
+        log_pain = QAction(self.tr("Log pain"), self)
+        log_pain.setToolTip(self.tr("Record back and leg pain now (Ctrl+L)"))
+        # Set here, not with the other shortcuts: this runs after the first paint.
+        log_pain.setShortcut(QKeySequence("Ctrl+L"))
+        log_pain.triggered.connect(lambda: self.diary.new_entry())
+        self.addAction(log_pain)
+        self._go_menu.addAction(log_pain)
+        toolbar = QToolBar(self.tr("Quick actions"), self)
+        toolbar.setObjectName("quickActions")
+        toolbar.setMovable(False)
+        toolbar.addAction(log_pain)
+        self.addToolBar(toolbar)
+        today = services.sessions.today()
+        if MorningCheckIn.needed(services) and services.settings.get(CHECKIN_KEY) != str(today):
+            banner = MorningCheckIn()
+            banner.watch(services, self.bus)
+            banner.rate_requested.connect(lambda: self.diary.new_entry(Context.WAKING))
+            banner.dismissed.connect(lambda: services.settings.set(CHECKIN_KEY, str(today)))
+            self.today.add_notice(banner)
+            banner.show()
+
+    def _start_safety(self, services: AppServices) -> None:
+        from rehab_app.ui.safety_flow import SafetyFlow
+
+        assert self.today is not None
+        self.safety = SafetyFlow(services, self.bus, self, self._stop_session)
+        self.safety.stopped_changed.connect(
+            lambda _: self.today.set_stopped(self.safety.stopped_since())
+        )
+        self.today.set_stopped(self.safety.stopped_since())
+        check = QAction(self.tr("&Safety check (red flags)…"), self)
+        check.triggered.connect(self.safety.open_checklist)
+        self._go_menu.addSeparator()
+        self._go_menu.addAction(check)
+        today = services.sessions.today()
+        if self.safety.trend_warning_due(today):
+            self.today.show_trend_notice()
+            self.safety.record_trend_warning()
+        if not self._screenshot_mode:
+            QTimer.singleShot(0, self.safety.at_start)
+
+    def _stop_session(self) -> None:
+        """An emergency answer: a running session ends now, keeping what was done."""
+        runner = getattr(self, "_runner", None)
+        if runner is not None and self.current_view() == "player":
+            runner.controller.end_early()
+            self._leave_player()
 
     def _start_reminders(self, services: AppServices) -> None:
         from rehab_app.services.sessions import SlotState
@@ -267,6 +334,9 @@ class MainWindow(QMainWindow):
 
     def start_session(self, session: DueSession) -> None:
         """Run a due session in the guided player; each finished exercise is saved at once."""
+        if getattr(self, "safety", None) is not None and self.safety.exercises_stopped:
+            self.statusBar().showMessage(self.tr("Exercises are stopped: see the notice on Today."))
+            return
         from rehab_app.ui.session_runner import SessionRunner
 
         assert self.services is not None

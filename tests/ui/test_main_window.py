@@ -130,3 +130,59 @@ def test_a_session_started_from_today_takes_the_whole_window(
     assert window.current_view() == "today"
     assert not window.navigation.isHidden()
     context.opened.engine.dispose()
+
+
+def test_an_emergency_answer_stops_the_exercises_until_a_clear_check(
+    qtbot, window, data_dir, clock
+) -> None:
+    from rehab_app.ui.dialogs.red_flags import EmergencyScreen
+
+    context = _start(qtbot, window, data_dir, clock)
+    qtbot.mouseClick(window.today.starter_button, Qt.MouseButton.LeftButton)
+    # First start: the red-flag checklist opens by itself.
+    qtbot.waitUntil(
+        lambda: window.safety.checklist is not None and window.safety.checklist.isVisible()
+    )
+    checklist = window.safety.checklist
+    checklist.rows["bladder"].checkbox.click()
+    qtbot.mouseClick(checklist.continue_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: isinstance(window.safety.screen, EmergencyScreen))
+    screen = window.safety.screen
+    assert screen.isVisible()
+    screen.close()  # an accidental close does nothing
+    assert screen.isVisible()
+    assert window.safety.exercises_stopped
+    card = window.today.cards[0]
+    assert not card.start_button.isEnabled()
+    assert "exercises are stopped" in window.today.stopped_notice.text().lower()
+    screen.confirm.click()
+    qtbot.mouseClick(screen.close_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not screen.isVisible())
+    assert window.safety.exercises_stopped  # still stopped after reading the message
+    # Later, after seeing a doctor: a clear checklist lets the exercises start again.
+    again = window.safety.open_checklist()
+    qtbot.mouseClick(again.none_button, Qt.MouseButton.LeftButton)
+    assert not window.safety.exercises_stopped
+    assert window.today.cards[0].start_button.isEnabled()
+    events = [e.kind for e in window.services.safety.events()]
+    assert events == ["emergency", "checklist"]
+    context.opened.engine.dispose()
+
+
+def test_ctrl_l_from_anywhere_logs_pain_in_three_keystrokes(qtbot, window, data_dir, clock) -> None:
+    context = _start(qtbot, window, data_dir, clock)
+    # The first-start safety check comes first (it is window-modal); answer it.
+    qtbot.waitUntil(lambda: window.safety.checklist is not None)
+    qtbot.mouseClick(window.safety.checklist.none_button, Qt.MouseButton.LeftButton)
+    window.show_view("library")
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: window.diary._dialog is not None and window.diary._dialog.isVisible())
+    dialog = window.diary._dialog
+    qtbot.waitUntil(lambda: dialog.back.hasFocus() or dialog.back.isAncestorOf(dialog.focusWidget()))
+    for key in (Qt.Key.Key_4, Qt.Key.Key_6, Qt.Key.Key_Return):
+        qtbot.keyClick(dialog.focusWidget() or dialog, key)
+    entries = window.services.diary.entries()
+    assert [(e.entry.back_pain, e.entry.leg_pain) for e in entries] == [(4, 6)]
+    context.opened.engine.dispose()

@@ -31,6 +31,7 @@ from rehab_app.ui.widgets.text import heading, own_label, plain_label
 if TYPE_CHECKING:
     from rehab_app.services.bundle import AppServices
     from rehab_app.ui.bus import Bus
+    from rehab_app.ui.dialogs.questionnaire import QuestionnaireReminder
     from rehab_app.ui.widgets.adherence_calendar import AdherenceCalendar
 
 
@@ -115,6 +116,8 @@ class TodayView(QWidget):
         self._undo: QUndoStack | None = None
         self.cards: list[SessionCard] = []
         self.calendar: AdherenceCalendar | None = None
+        self.stopped_since: date | None = None
+        self.questionnaire_cards: list[QuestionnaireReminder] = []
         self.catch_up_cards: list[SessionCard] = []
         outer = QVBoxLayout(self)
         self.title = heading(self.tr("Today"), level=1, own_words=True)
@@ -129,6 +132,11 @@ class TodayView(QWidget):
         self._layout.setContentsMargins(0, 0, 8, 0)
         scroll.setWidget(self._body)
         outer.addWidget(scroll, 1)
+        self.stopped_notice = plain_label("", object_name="exercisesStopped")
+        self.stopped_notice.hide()
+        self._layout.addWidget(self.stopped_notice)
+        self.notices = QVBoxLayout()  # check-in, trend and questionnaire cards
+        self._layout.addLayout(self.notices)
         self.welcome = self._build_welcome()
         self._layout.addWidget(self.welcome)
         self._sessions_box = QVBoxLayout()
@@ -146,8 +154,52 @@ class TodayView(QWidget):
         self.extras.addWidget(heading(self.tr("How you are keeping up"), own_words=True))
         self.calendar = AdherenceCalendar()
         self.extras.addWidget(self.calendar)
+        self._add_questionnaire_cards()
         bus.changed.connect(self._on_changed)
         self.refresh()
+
+    def set_stopped(self, since: date | None) -> None:
+        """Exercises stopped by an emergency answer: no session can be started."""
+        self.stopped_since = since
+        if since is not None:
+            self.stopped_notice.setText(
+                self.tr(
+                    "Your exercises are stopped because of your safety answers on %1. Please"
+                    " get medical help first. When a doctor has seen you, go through the"
+                    " safety check again (Go menu) to start them again."
+                ).replace("%1", f"{since:%d %B}")
+            )
+        self.stopped_notice.setVisible(since is not None)
+        self.refresh()
+
+    def show_trend_notice(self) -> None:
+        from rehab_app.ui.widgets.safety_notices import TrendNotice
+
+        notice = TrendNotice()
+        self.notices.addWidget(notice)
+        notice.show()
+        notice.dismissed.connect(notice.deleteLater)
+
+    def add_notice(self, widget: QWidget) -> None:
+        self.notices.addWidget(widget)
+
+    def _add_questionnaire_cards(self) -> None:
+        from rehab_app.ui.dialogs.questionnaire import DIALOGS, QuestionnaireReminder
+
+        assert self._services is not None
+        for kind in DIALOGS:
+            card = QuestionnaireReminder(kind)
+            card.answer_requested.connect(self._open_questionnaire)
+            self.notices.addWidget(card)
+            self.questionnaire_cards.append(card)
+            card.show_if_due(self._services.questionnaires)
+
+    def _open_questionnaire(self, kind: str) -> None:
+        from rehab_app.ui.dialogs.questionnaire import DIALOGS
+
+        assert self._services is not None and self._bus is not None
+        dialog = DIALOGS[kind](self._services, self._bus, self)
+        dialog.open()
 
     def today(self) -> date:
         assert self._services is not None
@@ -248,6 +300,9 @@ class TodayView(QWidget):
 
     def _add_card(self, session: DueSession, catching_up: bool) -> None:
         card = SessionCard(session, catching_up)
+        if self.stopped_since is not None:
+            card.start_button.setEnabled(False)
+            card.start_button.setToolTip(self.tr("Exercises are stopped: see the notice above."))
         (self.catch_up_cards if catching_up else self.cards).append(card)
         self._sessions_box.addWidget(card)
         card.start_button.clicked.connect(lambda: self.start_requested.emit(session))
