@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QStackedWidget,
+    QToolBar,
     QVBoxLayout,
     QWidget,
 )
@@ -219,8 +220,6 @@ class MainWindow(QMainWindow):
         self._start_diary(services)
 
     def _start_diary(self, services: AppServices) -> None:
-        from PySide6.QtWidgets import QToolBar
-
         from rehab_app.core.diary import Context
         from rehab_app.ui.views.diary import DiaryView, MorningCheckIn
 
@@ -353,6 +352,8 @@ class MainWindow(QMainWindow):
         self._runner = runner
         self.show_view("player")
         self.navigation.hide()  # a focused, full-window session: nothing else to click
+        for bar in self.findChildren(QToolBar):
+            bar.hide()
         if getattr(self, "reminders", None) is not None:
             self.reminders.mark_done(session.slot)  # its reminder has been answered
         runner.start()
@@ -373,6 +374,8 @@ class MainWindow(QMainWindow):
 
     def _leave_player(self) -> None:
         self.navigation.show()
+        for bar in self.findChildren(QToolBar):
+            bar.show()
         self.show_view("today")
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
