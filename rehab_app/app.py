@@ -267,6 +267,15 @@ def _arrange_screenshot(
     def capture() -> None:
         if not (view == "player" and window.preview_player()):
             window.show_view(view)
+        if view == "progress" and window.progress is not None:
+            # The charts load in the background: wait until they are drawn.
+            window.progress.drawn.connect(lambda: QTimer.singleShot(0, save))
+            window.progress.load_failed.connect(failed)
+            window.progress.refresh()
+            return
+        save()
+
+    def save() -> None:
         app.processEvents()
         saved = window.grab().save(str(target), "PNG")
         if not saved:

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from rehab_app.services.status import DataStatus
     from rehab_app.ui.views.library import LibraryView
     from rehab_app.ui.views.plan import PlanView
+    from rehab_app.ui.views.progress import ProgressView
     from rehab_app.ui.views.today import TodayView
     from rehab_app.ui.widgets.data_banner import DataBanner
 
@@ -68,6 +69,7 @@ class MainWindow(QMainWindow):
         self.library: LibraryView | None = None
         self.today: TodayView | None = None
         self.plan: PlanView | None = None
+        self.progress: ProgressView | None = None
         self.services: AppServices | None = None
         self._banner: DataBanner | None = None
         self.views: dict[str, QWidget] = {
@@ -218,6 +220,15 @@ class MainWindow(QMainWindow):
         self._start_reminders(services)
         self._start_safety(services)
         self._start_diary(services)
+        self._start_progress(services)
+
+    def _start_progress(self, services: AppServices) -> None:
+        # Cheap to build: the view imports pyqtgraph in its background load, when first shown.
+        from rehab_app.ui.views.progress import ProgressView
+
+        self.progress = ProgressView()
+        self._replace_view("progress", self.progress)
+        self.progress.attach(services, self.bus, self.undo_stack)
 
     def _start_diary(self, services: AppServices) -> None:
         from rehab_app.core.diary import Context

@@ -180,7 +180,9 @@ def test_ctrl_l_from_anywhere_logs_pain_in_three_keystrokes(qtbot, window, data_
     qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: window.diary._dialog is not None and window.diary._dialog.isVisible())
     dialog = window.diary._dialog
-    qtbot.waitUntil(lambda: dialog.back.hasFocus() or dialog.back.isAncestorOf(dialog.focusWidget()))
+    qtbot.waitUntil(
+        lambda: dialog.back.hasFocus() or dialog.back.isAncestorOf(dialog.focusWidget())
+    )
     for key in (Qt.Key.Key_4, Qt.Key.Key_6, Qt.Key.Key_Return):
         qtbot.keyClick(dialog.focusWidget() or dialog, key)
     entries = window.services.diary.entries()
