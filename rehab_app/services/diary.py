@@ -27,6 +27,7 @@ from rehab_app.core.diary import (
 from rehab_app.core.errors import RehabError
 from rehab_app.core.timestamps import Clock, stamp
 from rehab_app.services.transactions import writing
+from rehab_app.storage import queries
 from rehab_app.storage.tables import DiaryEntryRow, ExerciseLog, SessionLog
 
 
@@ -137,20 +138,10 @@ class DiaryService:
             return [_read(row) for row in session.exec(query).all()]
 
     def daily_pain(self, first: date | None = None, last: date | None = None) -> list[DayPain]:
-        """Mean back and leg pain per local day (SQL aggregate), oldest first."""
-        query = select(
-            DiaryEntryRow.local_day,
-            func.avg(DiaryEntryRow.back_pain),
-            func.avg(DiaryEntryRow.leg_pain),
-            func.count(),
-        ).group_by(DiaryEntryRow.local_day)
-        if first is not None:
-            query = query.where(DiaryEntryRow.local_day >= first)
-        if last is not None:
-            query = query.where(DiaryEntryRow.local_day <= last)
-        with Session(self._engine) as session:
-            rows = session.exec(query.order_by(DiaryEntryRow.local_day)).all()
-        return [DayPain(day, float(back), float(leg), int(count)) for day, back, leg, count in rows]
+        """Mean back and leg pain per local day (an SQL aggregate), oldest first."""
+        with self._engine.connect() as connection:
+            rows = queries.daily_pain(connection, first, last)
+        return [DayPain(day, back, leg, count) for day, back, leg, count in rows]
 
     def needs_morning_checkin(self, today: date) -> bool:
         """Yesterday had exercise and there is no "on waking" entry yet today.
