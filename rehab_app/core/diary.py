@@ -57,6 +57,7 @@ class Quality(StrEnum):
     NUMBNESS = "numbness"
     WEAKNESS = "weakness"
     STIFFNESS = "stiffness"
+    BLADDER_BOWEL = "bladder_bowel"  # any change in bladder or bowel control or feeling
 
 
 class Activity(StrEnum):
@@ -70,7 +71,7 @@ class Activity(StrEnum):
 
 
 #: Recording these as new symptoms brings up the red-flag checklist (clinical.md §5).
-NEUROLOGICAL = frozenset({Quality.NUMBNESS, Quality.WEAKNESS})
+RED_FLAG_TRIGGERS = frozenset({Quality.NUMBNESS, Quality.WEAKNESS, Quality.BLADDER_BOWEL})
 
 
 class Medication(BaseModel):

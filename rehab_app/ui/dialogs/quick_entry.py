@@ -58,7 +58,7 @@ from PySide6.QtWidgets import (
 
 from rehab_app.core.changes import Changes
 from rehab_app.core.diary import (
-    NEUROLOGICAL,
+    RED_FLAG_TRIGGERS,
     Activity,
     BodySide,
     Context,
@@ -129,6 +129,7 @@ def quality_label(value: Quality) -> str:
         Quality.NUMBNESS: _tr("Numbness"),
         Quality.WEAKNESS: _tr("Weakness"),
         Quality.STIFFNESS: _tr("Stiffness"),
+        Quality.BLADDER_BOWEL: _tr("Bladder or bowel change"),
     }[value]
 
 
@@ -172,7 +173,9 @@ def new_neurological(entry: DiaryEntry, earlier: Iterable[DiaryEntry]) -> list[s
     """Numbness or weakness recorded now that the earlier entries did not have (enum order)."""
     known = {quality for old in earlier for quality in old.qualities}
     return [
-        q.value for q in Quality if q in NEUROLOGICAL and q in entry.qualities and q not in known
+        q.value
+        for q in Quality
+        if q in RED_FLAG_TRIGGERS and q in entry.qualities and q not in known
     ]
 
 
