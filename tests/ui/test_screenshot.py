@@ -90,3 +90,29 @@ def test_today_and_player_show_the_plan_when_there_is_one(tmp_path: Path, view: 
     with_plan, without = QImage(str(seeded_png)), QImage(str(empty_png))
     assert _differs(with_plan, without) > 0.15  # not the same placeholder with a new date
     assert _distinct_colours(with_plan) > 30
+
+
+@pytest.mark.slow
+def test_demo_progress_screenshot_shows_the_chart_with_data(tmp_path: Path) -> None:
+    target = tmp_path / "progress.png"
+    environment = {k: v for k, v in os.environ.items() if k != "QT_QPA_PLATFORM"}
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "rehab_app",
+            "--demo",
+            "--screenshot",
+            str(target),
+            "--view",
+            "progress",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        env=environment,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "182 days:" in result.stdout
+    image = QImage(str(target))
+    assert _distinct_colours(image) > 60  # lines, band, bars and markers, not an empty plot
