@@ -35,7 +35,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLineEdit,
     QPushButton,
-    QScrollArea,
     QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
@@ -64,6 +63,7 @@ from rehab_app.core.questionnaires import (
     score_psfs,
     score_rmdq,
 )
+from rehab_app.ui.widgets.layout import scale_font, scrolling
 from rehab_app.ui.widgets.text import heading, own_label, plain_label
 
 if TYPE_CHECKING:
@@ -79,13 +79,6 @@ def _tr(text: str) -> str:
 
 
 # Shared pieces (the red-flag checklist uses them too) ----------------------------------------
-
-
-def scale_font(widget: QWidget, factor: float, bold: bool = False) -> None:
-    font = widget.font()
-    font.setPointSizeF(font.pointSizeF() * factor)
-    font.setBold(bold)
-    widget.setFont(font)
 
 
 def big_button(text: str, accessible: str = "", object_name: str = "") -> QPushButton:
@@ -535,15 +528,6 @@ class _QuestionnaireDialog(QDialog):
         self.saved.emit(response)
 
 
-def _make_scroll(body: QWidget) -> QScrollArea:
-    scroll = QScrollArea()
-    scroll.setWidgetResizable(True)
-    scroll.setFrameShape(QFrame.Shape.NoFrame)
-    scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-    scroll.setWidget(body)
-    return scroll
-
-
 class RmdqDialog(_QuestionnaireDialog):
     """The Roland-Morris Disability Questionnaire: tick the sentences that describe you today."""
 
@@ -581,7 +565,7 @@ class RmdqDialog(_QuestionnaireDialog):
         source = own_label(self.tr("Questionnaire: Roland M, Morris R, Spine 1983."))
         rows.addWidget(source)
         rows.addStretch(1)
-        self._scroll = _make_scroll(body)
+        self._scroll = scrolling(body)
         self.count_label = own_label("", "tickedCount")
         scale_font(self.count_label, 1.2, bold=True)
         self.form_layout.addWidget(title)
@@ -737,7 +721,7 @@ class PsfsDialog(_QuestionnaireDialog):
         for row in self.rows[max(PSFS_SUGGESTED_ACTIVITIES, len(names)) :]:
             row.hide()
         self.add_button.clicked.connect(self._add_row)
-        self._scroll = _make_scroll(body)
+        self._scroll = scrolling(body)
         self.form_layout.addWidget(title)
         self.form_layout.addWidget(subtitle)
         self.form_layout.addWidget(self._scroll, 1)

@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QFrame,
     QHBoxLayout,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -42,6 +41,7 @@ from rehab_app.ui.dialogs.questionnaire import (
     scale_font,
     tint,
 )
+from rehab_app.ui.widgets.layout import scrolling
 from rehab_app.ui.widgets.safety_notices import alert_marker
 from rehab_app.ui.widgets.text import heading, own_label, plain_label
 
@@ -66,15 +66,6 @@ def ticked_flags(codes: Iterable[str]) -> list[RedFlag]:
 
 def _bullets(flags: list[RedFlag]) -> str:
     return "\n".join(f"•  {flag_text(flag)}" for flag in flags)
-
-
-def _scroll(body: QWidget) -> QScrollArea:
-    scroll = QScrollArea()
-    scroll.setWidgetResizable(True)
-    scroll.setFrameShape(QFrame.Shape.NoFrame)
-    scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-    scroll.setWidget(body)
-    return scroll
 
 
 class RedFlagChecklist(QDialog):
@@ -120,7 +111,7 @@ class RedFlagChecklist(QDialog):
                 column.addWidget(row)
                 self.rows[flag.code] = row
         column.addStretch(1)
-        self.scroll = _scroll(body)
+        self.scroll = scrolling(body)
         self.hint = own_label("", "checklistHint")
         scale_font(self.hint, 1.1, bold=True)
         self.error = plain_label("", "checklistError")
@@ -204,7 +195,7 @@ class _AlertScreen(QDialog):
         content = QWidget()
         content.setLayout(self.body)
         self.layout_ = QVBoxLayout(self)
-        self.layout_.addWidget(_scroll(content), 1)
+        self.layout_.addWidget(scrolling(content), 1)
 
     def add_text(self, text: str, factor: float = 1.15, bold: bool = False, name: str = "") -> None:
         label = own_label(text, name)

@@ -42,6 +42,7 @@ from rehab_app.core.session import Effort, Light, NerveResponse
 from rehab_app.ui.player.controller import Phase, PlayerController, PlayerEntry
 from rehab_app.ui.player.sound import CuePlayer
 from rehab_app.ui.widgets.illustration import IllustrationView
+from rehab_app.ui.widgets.layout import scale_font
 from rehab_app.ui.widgets.text import heading, own_label, plain_label
 
 #: Banner colours per phase. White text on each keeps a contrast ratio above 4.5:1; the banner
@@ -77,13 +78,6 @@ QPushButton:checked {
 QPushButton:focus { border: 3px solid palette(text); }
 QPushButton:disabled:!checked { color: palette(mid); }
 """
-
-
-def _scale_font(widget: QWidget, factor: float, bold: bool = False) -> None:
-    font = widget.font()
-    font.setPointSizeF(font.pointSizeF() * factor)
-    font.setBold(bold)
-    widget.setFont(font)
 
 
 def _keep_space(widget: QWidget) -> None:
@@ -131,18 +125,18 @@ class PlayerView(QWidget):
         self._flashing = False
 
         self.position = own_label("", "playerPosition")
-        _scale_font(self.position, 1.3)
+        scale_font(self.position, 1.3)
         self.title = heading("", level=1, object_name="playerTitle")
-        _scale_font(self.title, 1.8, bold=True)  # on top of the heading size: about 2.9x
+        scale_font(self.title, 1.8, bold=True)  # on top of the heading size: about 2.9x
         self.mute_button = QPushButton()
         self.mute_button.setCheckable(True)
         self.mute_button.setMinimumHeight(BUTTON_MIN_HEIGHT)
-        _scale_font(self.mute_button, 1.2)
+        scale_font(self.mute_button, 1.2)
 
         # A notice from the app around the player (e.g. "could not be saved yet"); it stays
         # until replaced or cleared, because a patient on the floor may look up much later.
         self.message = plain_label("", object_name="playerMessage", selectable=False)
-        _scale_font(self.message, 1.2, bold=True)
+        scale_font(self.message, 1.2, bold=True)
         self.message.setFrameShape(QFrame.Shape.StyledPanel)
         self.message.setContentsMargins(8, 6, 8, 6)
         self.message.hide()
@@ -155,7 +149,7 @@ class PlayerView(QWidget):
             self.pages.addWidget(page)
 
         self.next_label = plain_label("", object_name="playerNext", selectable=False)
-        _scale_font(self.next_label, 1.4)
+        scale_font(self.next_label, 1.4)
         self.previous_button = self._control_button(
             self.tr("◀  Previous"), self.tr("Previous: start this exercise again")
         )
@@ -211,22 +205,22 @@ class PlayerView(QWidget):
         button.setMinimumHeight(BUTTON_MIN_HEIGHT)
         button.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 10)
         button.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
-        _scale_font(button, 1.3)
+        scale_font(button, 1.3)
         return button
 
     def _build_exercise_page(self) -> QWidget:
         self.banner = own_label("", "playerPhase")
         self.banner.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        _scale_font(self.banner, 3.4, bold=True)
+        scale_font(self.banner, 3.4, bold=True)
         self.countdown = own_label("", "playerCountdown")
         self.countdown.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        _scale_font(self.countdown, 11.0, bold=True)
+        scale_font(self.countdown, 11.0, bold=True)
         self.set_label = own_label("", "playerSet")
         self.rep_label = own_label("", "playerRep")
         self.side_text = own_label("", "playerSide")
         for label in (self.set_label, self.rep_label, self.side_text):
             label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            _scale_font(label, 2.4, bold=label is self.side_text)
+            scale_font(label, 2.4, bold=label is self.side_text)
             _keep_space(label)
 
         left = QVBoxLayout()
@@ -242,7 +236,7 @@ class PlayerView(QWidget):
         self.picture.setMaximumHeight(300)  # leaves room for the steps and the controls
         self.steps_heading = heading(self.tr("How to do it"), own_words=True)
         self.steps = plain_label("", object_name="playerSteps", selectable=False)
-        _scale_font(self.steps, 1.3)
+        scale_font(self.steps, 1.3)
         steps_box = QWidget()
         steps_layout = QVBoxLayout(steps_box)
         steps_layout.setContentsMargins(0, 0, 8, 0)
@@ -273,7 +267,7 @@ class PlayerView(QWidget):
         button.setAccessibleName(accessible)
         button.setMinimumHeight(BUTTON_MIN_HEIGHT)
         button.setStyleSheet(_CHOICE_STYLE)
-        _scale_font(button, 1.3)
+        scale_font(button, 1.3)
         group.addButton(button, key)
         return button
 
@@ -294,7 +288,7 @@ class PlayerView(QWidget):
         self.no_pain_button.setAccessibleName(self.tr("No pain (0 out of 10)"))
         self.no_pain_button.setMinimumHeight(BUTTON_MIN_HEIGHT)
         self.no_pain_button.setStyleSheet(_CHOICE_STYLE)
-        _scale_font(self.no_pain_button, 1.3)
+        scale_font(self.no_pain_button, 1.3)
         self.no_pain_button.clicked.connect(self.pain_buttons[0].click)
 
         self.effort_group = QButtonGroup(self)
@@ -321,20 +315,20 @@ class PlayerView(QWidget):
         self.save_hint = own_label(
             self.tr("Choose a number for your pain, then save (or press Enter)."), "playerSaveHint"
         )
-        _scale_font(self.save_hint, 1.2)
+        scale_font(self.save_hint, 1.2)
         self.continue_button = QPushButton(self.tr("Continue  ▶"))
         self.continue_button.setAccessibleName(self.tr("Continue to the next exercise"))
         for button in (self.save_button, self.continue_button):
             button.setMinimumHeight(BUTTON_MIN_HEIGHT)
             button.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 16)
-            _scale_font(button, 1.3, bold=True)
+            scale_font(button, 1.3, bold=True)
 
         self.advice_marker = own_label("", "playerAdviceMarker")
         self.advice_marker.setWordWrap(False)  # a short badge; wrapping would squash it
         self.advice_marker.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        _scale_font(self.advice_marker, 1.6, bold=True)
+        scale_font(self.advice_marker, 1.6, bold=True)
         self.advice_text = plain_label("", object_name="playerAdvice", selectable=False)
-        _scale_font(self.advice_text, 1.6)
+        scale_font(self.advice_text, 1.6)
         self.advice_box = QFrame()
         self.advice_box.setObjectName("playerAdviceBox")
         self.advice_box.setFrameShape(QFrame.Shape.StyledPanel)
@@ -403,20 +397,20 @@ class PlayerView(QWidget):
 
     def _question(self, text: str, object_name: str) -> QLabel:
         label = own_label(text, object_name)
-        _scale_font(label, 1.4, bold=True)
+        scale_font(label, 1.4, bold=True)
         label.setContentsMargins(0, 10, 0, 0)
         return label
 
     def _build_done_page(self) -> QWidget:
         self.done_title = own_label("", "playerDoneTitle")
-        _scale_font(self.done_title, 3.0, bold=True)
+        scale_font(self.done_title, 3.0, bold=True)
         self.done_summary = own_label("", "playerDoneSummary")
-        _scale_font(self.done_summary, 1.6)
+        scale_font(self.done_summary, 1.6)
         self.back_button = QPushButton(self.tr("Back to Today"))
         self.back_button.setAccessibleName(self.tr("Back to Today"))
         self.back_button.setMinimumHeight(BUTTON_MIN_HEIGHT)
         self.back_button.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 16)
-        _scale_font(self.back_button, 1.3, bold=True)
+        scale_font(self.back_button, 1.3, bold=True)
         self.back_button.clicked.connect(self.leave_requested)
         page = QWidget()
         layout = QVBoxLayout(page)

@@ -35,11 +35,9 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QFileDialog,
-    QFrame,
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QScrollArea,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -48,6 +46,7 @@ from PySide6.QtWidgets import (
 from rehab_app.core.changes import Changes
 from rehab_app.core.meaningful import ChangeVerdict, Verdict
 from rehab_app.ui.charts import change_sentence, short_date
+from rehab_app.ui.widgets.layout import scrolling
 from rehab_app.ui.widgets.text import heading, own_label, plain_label
 
 if TYPE_CHECKING:
@@ -183,7 +182,7 @@ class ProgressView(QWidget):
         self.tabs.addTab(self.pain_page, self.tr("Pain"))
         self.score_page = QWidget()
         self.score_holder = QVBoxLayout(self.score_page)
-        self.score_tab = _scrolling(self.score_page)
+        self.score_tab = scrolling(self.score_page)
         self.tabs.addTab(self.score_tab, self.tr("Questionnaires"))
         self.tabs.currentChanged.connect(self._tab_changed)
         self.tabs.hide()
@@ -668,11 +667,3 @@ def _alive(widget: QWidget) -> bool:
     import shiboken6
 
     return shiboken6.isValid(widget)
-
-
-def _scrolling(page: QWidget) -> QScrollArea:
-    scroll = QScrollArea()
-    scroll.setWidgetResizable(True)
-    scroll.setFrameShape(QFrame.Shape.NoFrame)
-    scroll.setWidget(page)
-    return scroll
