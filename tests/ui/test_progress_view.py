@@ -298,13 +298,14 @@ def test_a_chosen_baseline_week_and_back_to_the_plans_first_week(qtbot, seeded) 
     _, _, view = seeded
     assert not view.plan_week_button.isEnabled()
     assert view.baseline_edit.date().toPython() == START
+    assert view.baseline_words.text() == "to 7 February 2026 (the plan's first week)"
     with qtbot.waitSignal(view.drawn, timeout=LOAD_TIMEOUT_MS):
         view.choose_baseline(START + timedelta(days=7))  # the middle weeks: leg 5
     assert view.leg_sentence.text() == (
         "Leg pain: 5.0 in the week from 8 February 2026, 3.0 in the last 7 days: better by"
         " 2.0 points. That is as much as the 2 points that count as a real change."
     )
-    assert "from the date you chose" in view.baseline_words.text()
+    assert view.baseline_words.text() == "to 14 February 2026 (the week you chose)"
     assert view.plan_week_button.isEnabled()
     with qtbot.waitSignal(view.drawn, timeout=LOAD_TIMEOUT_MS):
         qtbot.mouseClick(view.plan_week_button, Qt.MouseButton.LeftButton)
@@ -328,15 +329,18 @@ def test_overlays_for_plan_changes_sessions_and_red_flags(seeded) -> None:
     assert list(bars["x"]) == [day_to_x(START + timedelta(days=d)) for d in (1, 3)]
     assert bars["height"][1] == pytest.approx(2 * bars["height"][0])  # 2 sessions vs 1
     words = [label.text() for label in chart.legend_labels]
-    assert words[:4] == [
-        "Leg pain, each day (thin line)",
-        "Leg pain, 7-day average (thick line)",
-        "Back pain, each day (thin dashes)",
-        "Back pain, 7-day average (thick dashes)",
+    assert words == [
+        "Leg pain, each day",
+        "Leg pain, 7-day average",
+        "Back pain, each day",
+        "Back pain, 7-day average",
+        "Leg pain at the start ± 2.1",
+        "Plan changed",
+        "Sessions done",
+        "Red-flag answer",
     ]
-    assert any("Plan changed" in w for w in words)
-    assert any("Exercise sessions" in w for w in words)
-    assert any("Red-flag" in w for w in words)
+    # The line's look is in the swatch; the full explanation is the tooltip.
+    assert "Thick dashes" in chart.legend_labels[3].accessibleDescription()
 
 
 def test_the_band_follows_the_chosen_pain(seeded) -> None:
@@ -345,11 +349,14 @@ def test_the_band_follows_the_chosen_pain(seeded) -> None:
     assert chart is not None
     assert chart.band.getRegion() == pytest.approx((7.0 - 2.1, 7.0 + 2.1))
     assert chart.baseline_line.value() == pytest.approx(7.0)
-    assert "leg pain in the first week, give or take 2.1" in chart.legend_labels[4].text()
+    assert chart.legend_labels[4].text() == "Leg pain at the start ± 2.1"
+    assert "leg pain in the first week, give or take 2.1 points" in (
+        chart.legend_labels[4].accessibleDescription()
+    )
     view.band_choice.setCurrentIndex(view.band_choice.findData("back"))
     assert chart.band.getRegion() == pytest.approx((2.0, 6.0))
     assert chart.baseline_line.label.toPlainText() == "Back pain at the start: 4.0"
-    assert "back pain in the first week, give or take 2.0" in chart.legend_labels[4].text()
+    assert chart.legend_labels[4].text() == "Back pain at the start ± 2.0"
 
 
 # Hover and keyboard ---------------------------------------------------------------------------
@@ -567,9 +574,13 @@ def test_period_text_lists_only_the_last_events(seeded) -> None:
     many = tuple((START + timedelta(days=d), f"change {d}") for d in range(12))
     text = period_text(replace(series, plan_changes=many), START, TODAY)
     lines = text.splitlines()
-    assert "5 earlier events are not listed." in lines
+    assert "8 earlier events are not listed." in lines
     assert lines[-1] == "21 February 2026: Red-flag answer: medical advice the same day"
-    assert sum("plan changed" in line for line in lines) == 7
+    assert sum("plan changed" in line for line in lines) == 4
+    long = ((START, "Changed " + "the walking programme, " * 10),)
+    text = period_text(replace(series, plan_changes=long, safety_events=()), START, TODAY)
+    assert text.splitlines()[-1].endswith("…")
+    assert len(text.splitlines()[-1]) == len("1 February 2026: plan changed: ") + 70
 
 
 def test_session_bars_become_weekly_when_zoomed_out(seeded) -> None:

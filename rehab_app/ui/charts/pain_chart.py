@@ -64,7 +64,14 @@ from PySide6.QtGui import (
     QPixmap,
     QPolygonF,
 )
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from rehab_app.core.meaningful import PAIN
 from rehab_app.ui.charts import (
@@ -75,6 +82,7 @@ from rehab_app.ui.charts import (
     number,
     x_to_day,
 )
+from rehab_app.ui.widgets.layout import scrolling
 from rehab_app.ui.widgets.text import plain_label
 
 if TYPE_CHECKING:
@@ -282,6 +290,9 @@ class PainChart(QWidget):
         )
         self.plot.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.plot.setMinimumHeight(260)
+        # pyqtgraph asks for about 490 pixels of height; take what the page leaves instead,
+        # so the Progress page fits a 800-pixel-high window without scrolling.
+        self.plot.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
         self.plot_item: pg.PlotItem = self.plot.getPlotItem()
         self.view_box: pg.ViewBox = self.plot_item.getViewBox()
         item = self.plot_item
@@ -346,18 +357,22 @@ class PainChart(QWidget):
         self.legend_labels: list[QLabel] = []
 
         # The legend sits beside the plot, so the plot keeps its height on a small screen;
-        # `side_layout` also takes what the view adds under the legend.
+        # `side_layout` also takes what the view adds under the legend. The column scrolls on
+        # its own when that is long, rather than making the whole page taller than the plot.
         self._legend_layout.setColumnStretch(0, 1)
         side = QWidget()
-        side.setMaximumWidth(self.fontMetrics().horizontalAdvance("M") * 24)
         self.side_layout = QVBoxLayout(side)
-        self.side_layout.setContentsMargins(0, 0, 0, 0)
+        self.side_layout.setContentsMargins(0, 0, 4, 0)
         self.side_layout.addWidget(self.legend)
         self.side_layout.addStretch(1)
+        side_scroll = scrolling(side)
+        side_scroll.setFixedWidth(self.fontMetrics().horizontalAdvance("M") * 24)
+        # Its height never counts towards the page's: it takes what the plot leaves it.
+        side_scroll.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Ignored)
         layout = QGridLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.plot, 0, 0)
-        layout.addWidget(side, 0, 1)
+        layout.addWidget(side_scroll, 0, 1)
         layout.addWidget(self.readout, 1, 0, 1, 2)
         layout.setColumnStretch(0, 1)
         layout.setRowStretch(0, 1)
@@ -715,43 +730,80 @@ class PainChart(QWidget):
         self.legend_labels = []
         styles = self.styles()
         c = self._colours
-        which = _tr("leg pain") if self.band_for == "leg" else _tr("back pain")
-        band_words = (
-            _tr("Shaded: %1 in the first week, give or take %2 (a real change goes beyond it)")
-            .replace("%1", which)
-            .replace("%2", number(values[1]) if values else "")
+        which = _tr("Leg pain") if self.band_for == "leg" else _tr("Back pain")
+        # Short words on the screen (the swatch shows the line's look); the full sentence is
+        # the row's tooltip and accessible description.
+        band_short = (
+            _tr("%1 at the start ± %2").replace("%1", which).replace("%2", number(values[1]))
             if values
-            else _tr("No first-week level yet for %1").replace("%1", which)
+            else _tr("%1: no start level yet").replace("%1", which)
+        )
+        band_long = (
+            _tr(
+                "Shaded: %1 in the first week, give or take %2 points. A change that goes"
+                " beyond the shading is a real change."
+            )
+            .replace("%1", which.lower())
+            .replace("%2", number(values[1]))
+            if values
+            else _tr("There are no ratings in the first week to compare with yet.")
         )
         entries = [
-            (_swatch_line(styles["leg_daily"]), _tr("Leg pain, each day (thin line)")),
-            (_swatch_line(styles["leg_average"]), _tr("Leg pain, 7-day average (thick line)")),
-            (_swatch_line(styles["back_daily"]), _tr("Back pain, each day (thin dashes)")),
-            (_swatch_line(styles["back_average"]), _tr("Back pain, 7-day average (thick dashes)")),
-            (_swatch_band(self.band.brush.color(), c.foreground), band_words),
-            (_swatch_line(_Style(c.plan, 1.5, dashed=True), vertical=True), _tr("Plan changed")),
+            (
+                _swatch_line(styles["leg_daily"]),
+                _tr("Leg pain, each day"),
+                _tr("Thin line, with a dot for each day when zoomed in."),
+            ),
+            (
+                _swatch_line(styles["leg_average"]),
+                _tr("Leg pain, 7-day average"),
+                _tr("Thick line: the average of the last 7 days."),
+            ),
+            (
+                _swatch_line(styles["back_daily"]),
+                _tr("Back pain, each day"),
+                _tr("Thin dashes, with a square for each day when zoomed in."),
+            ),
+            (
+                _swatch_line(styles["back_average"]),
+                _tr("Back pain, 7-day average"),
+                _tr("Thick dashes: the average of the last 7 days."),
+            ),
+            (_swatch_band(self.band.brush.color(), c.foreground), band_short, band_long),
+            (
+                _swatch_line(_Style(c.plan, 1.5, dashed=True), vertical=True),
+                _tr("Plan changed"),
+                _tr("A dashed upright line on the day the plan changed."),
+            ),
             (
                 _swatch_bars(c.sessions),
+                _tr("Sessions done"),
                 _tr(
-                    "Exercise sessions done each day (bars at the bottom; a bar per week when"
-                    " zoomed out)"
+                    "Bars along the bottom: exercise sessions done each day (one bar per week"
+                    " when zoomed out)."
                 ),
             ),
-            (_swatch_triangle(c.safety), _tr("Red-flag answer or warning (triangle at the top)")),
+            (
+                _swatch_triangle(c.safety),
+                _tr("Red-flag answer"),
+                _tr("A triangle at the top on a day a red-flag question was answered yes."),
+            ),
         ]
-        for position, (pixmap, words) in enumerate(entries):
-            row, column = position, 0
+        for row, (pixmap, words, explanation) in enumerate(entries):
             box = QWidget()
+            box.setToolTip(explanation)
             line = QHBoxLayout(box)
             line.setContentsMargins(0, 0, 0, 0)
             picture = QLabel()
             picture.setPixmap(pixmap)
             picture.setAccessibleName(words)
+            picture.setAccessibleDescription(explanation)
             text = QLabel(words)
             text.setWordWrap(True)
+            text.setAccessibleDescription(explanation)
             line.addWidget(picture)
             line.addWidget(text, 1)
-            self._legend_layout.addWidget(box, row, column)
+            self._legend_layout.addWidget(box, row, 0)
             self.legend_labels.append(text)
 
     def release(self) -> None:

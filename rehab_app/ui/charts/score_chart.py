@@ -17,7 +17,7 @@ from datetime import date
 import pyqtgraph as pg
 from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from rehab_app.core.meaningful import PSFS, RMDQ, Threshold, judge
 from rehab_app.ui.charts import (
@@ -144,6 +144,8 @@ class ScoreChart(QWidget):
         plot.setObjectName(f"{questionnaire.kind}Plot")
         plot.setAccessibleName(questionnaire.title)
         plot.setMinimumHeight(220)
+        # Take the height the page leaves, not pyqtgraph's ~490-pixel wish (see PainChart).
+        plot.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
         item = plot.getPlotItem()
         item.hideButtons()
         box_layout.addWidget(plot, 1)

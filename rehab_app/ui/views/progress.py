@@ -65,7 +65,10 @@ RANGES: tuple[tuple[str, int | None], ...] = (
 )
 DEFAULT_RANGE = "three_months"
 #: Events listed under the legend; older ones in the period are counted, not listed.
-EVENTS_LISTED = 8
+EVENTS_LISTED = 5
+#: Plan summaries can be long (a pack's whole change list): the list shows their start; the
+#: chart's readout for that day shows all of it.
+SUMMARY_CHARS = 70
 
 # A chosen range must be obvious at a glance, which the native "sunken" look is not. Only
 # palette roles are used, so dark mode stays readable.
@@ -145,8 +148,8 @@ class ProgressView(QWidget):
             summary.addWidget(label)
         self.guide_note = own_label(
             self.tr(
-                "A real change is at least 2 points, or 30 % of your starting level if that is"
-                " more: the usual guide for back and leg pain. It is a guide, not a diagnosis."
+                "A real change: at least 2 points, or 30 % of your starting level if that is"
+                " more. A guide, not a diagnosis."
             ),
             "guideNote",
         )
@@ -179,7 +182,8 @@ class ProgressView(QWidget):
         pain.addWidget(self.controls)
         self.pain_holder = QVBoxLayout()
         pain.addLayout(self.pain_holder, 1)
-        self.tabs.addTab(self.pain_page, self.tr("Pain"))
+        # Scrollable, so a large system font never squeezes the chart or clips its legend.
+        self.tabs.addTab(scrolling(self.pain_page), self.tr("Pain"))
         self.score_page = QWidget()
         self.score_holder = QVBoxLayout(self.score_page)
         self.score_tab = scrolling(self.score_page)
@@ -509,13 +513,12 @@ class ProgressView(QWidget):
             self.baseline_words.setText("")
             return
         words = (
-            self.tr("Starting level: %1 to %2 (from the date you chose).")
+            # Read on from the date field: "Baseline from: [3 March 2026] to 9 March 2026 …"
+            self.tr("to %1 (the week you chose)")
             if baseline.chosen
-            else self.tr("Starting level: %1 to %2 (the plan's first week).")
+            else self.tr("to %1 (the plan's first week)")
         )
-        self.baseline_words.setText(
-            words.replace("%1", short_date(baseline.start)).replace("%2", short_date(baseline.end))
-        )
+        self.baseline_words.setText(words.replace("%1", short_date(baseline.end)))
 
     def _update_period(self, *_: object) -> None:
         """The summary of the days in view: ratings, sessions, plan changes, red flags."""
@@ -641,7 +644,10 @@ def period_text(series: PainSeries, first: date, last: date) -> str:
         .replace("%6", str(int((sessions > 0).sum())))
     ]
     happened = sorted(
-        [(day, 0, _tr("plan changed: %1").replace("%1", text)) for day, text in series.plan_changes]
+        [
+            (day, 0, _tr("plan changed: %1").replace("%1", _shorten(text)))
+            for day, text in series.plan_changes
+        ]
         + [(day, 1, safety_words(kind)) for day, kind in series.safety_events],
         key=lambda event: (event[0], event[1]),
     )
@@ -656,6 +662,11 @@ def period_text(series: PainSeries, first: date, last: date) -> str:
 
 
 # Helpers --------------------------------------------------------------------------------------
+
+
+def _shorten(text: str, limit: int = SUMMARY_CHARS) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def _qdate(day: date) -> QDate:
