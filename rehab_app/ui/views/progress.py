@@ -69,6 +69,7 @@ EVENTS_LISTED = 5
 #: Plan summaries can be long (a pack's whole change list): the list shows their start; the
 #: chart's readout for that day shows all of it.
 SUMMARY_CHARS = 70
+BREATHER_MS = 5
 
 # A chosen range must be obvious at a glance, which the native "sunken" look is not. Only
 # palette roles are used, so dark mode stays readable.
@@ -392,13 +393,16 @@ class ProgressView(QWidget):
             self.refresh()
             return
         if self.pain_chart is None and loaded.series.has_entries:
-            # Building the chart widgets is the slowest step of the first draw: give the
-            # event loop a turn between it and setting the data, so neither stalls it long.
+            # Building the chart widgets is the slowest step of the first draw: let the event
+            # loop breathe between it and setting the data, so neither stalls it long. A
+            # zero-delay timer is not enough: it runs before timers and paints already due.
             # (With no ratings at all there is no chart to build: the message says so.)
             building = time.perf_counter()
             self._ensure_charts()
             built = (time.perf_counter() - building) * 1000
-            QTimer.singleShot(0, lambda: _alive(self) and self._finish(loaded, started, built))
+            QTimer.singleShot(
+                BREATHER_MS, lambda: _alive(self) and self._finish(loaded, started, built)
+            )
             return
         self._finish(loaded, started, 0.0)
 
