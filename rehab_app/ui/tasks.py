@@ -2,10 +2,16 @@
 
 Anything that can take more than 100 ms (opening the database, loading the library, imports,
 reports) goes through `run_in_background`, so the window keeps painting and answering keys.
+
+Python's cyclic garbage collector is paused while any task runs and resumed on the GUI thread
+when the last result is back: a collection triggered by a worker's allocations would run on
+the worker thread and could destroy Qt objects (an undo stack, a dialog) left in garbage
+cycles there, off the GUI thread, which crashes Qt (seen in the test suite).
 """
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 from typing import Any
 
@@ -35,6 +41,20 @@ class _Task(QRunnable):
 
 
 _running: set[TaskSignals] = set()
+_collector_was_enabled = True
+
+
+def _task_started() -> None:
+    global _collector_was_enabled
+    if not _running:
+        _collector_was_enabled = gc.isenabled()
+        gc.disable()
+
+
+def _task_ended(signals: TaskSignals) -> None:
+    _running.discard(signals)
+    if not _running and _collector_was_enabled:
+        gc.enable()
 
 
 def run_in_background(
@@ -45,14 +65,15 @@ def run_in_background(
 ) -> TaskSignals:
     """Start `work` on a pool thread; exactly one of the callbacks runs on the GUI thread."""
     signals = TaskSignals()
+    _task_started()
     _running.add(signals)  # keep it alive until a result arrives
 
     def done(result: Any) -> None:
-        _running.discard(signals)
+        _task_ended(signals)
         on_finished(result)
 
     def failed(error: BaseException) -> None:
-        _running.discard(signals)
+        _task_ended(signals)
         on_failed(error)
 
     signals.finished.connect(done)

@@ -352,7 +352,9 @@ class QuickEntryDialog(QDialog):
         self._services, self._bus, self._undo = services, bus, undo
         self._ids = entry_ids(undo)
         self._editing = entry
-        self._command: _AlreadyDone | None = None
+        # Where our save sits on the undo stack. No Python reference to the pushed command is
+        # kept: the stack owns it, and a wrapper outliving it crashed Qt at garbage collection.
+        self._pushed: tuple[int, str] | None = None
         self.last_saved: DiaryRead | None = None
         self._confirming_close = False
         now = services.clock.now()
@@ -562,7 +564,7 @@ class QuickEntryDialog(QDialog):
             )
             return False
         self._undo.push(command)
-        self._command = command
+        self._pushed = (self._undo.index(), command.text())
         self.last_saved = after
         self._show_saved(after)
         self._emit(changes)
@@ -582,13 +584,15 @@ class QuickEntryDialog(QDialog):
 
     def undo_save(self) -> None:
         """Take back the save made here, if it is still the last thing done."""
-        if self._command is None or self._undo.index() == 0:
+        if self._pushed is None or self._undo.index() == 0:
             return
-        if self._undo.command(self._undo.index() - 1) is not self._command:
+        index, text = self._pushed
+        latest = self._undo.command(self._undo.index() - 1)
+        if self._undo.index() != index or latest is None or latest.text() != text:
             self._tell(self.tr("Something else was done since; use Undo in the Edit menu."))
             return
         self._undo.undo()
-        self._command = None
+        self._pushed = None
         self.last_saved = None
         self.pages.setCurrentWidget(self.scroll)
         self.save_button.show()
