@@ -50,3 +50,14 @@ def shipped_library():  # type: ignore[no-untyped-def]
     from rehab_app.services.catalog import CatalogService
 
     return CatalogService().load()
+
+
+@pytest.fixture
+def app_services(data_dir, clock, shipped_library):  # type: ignore[no-untyped-def]
+    """Every service on a real temporary database, as the app builds them."""
+    from rehab_app.services.bundle import build_services
+    from rehab_app.services.maintenance import open_data_folder
+
+    opened = open_data_folder(data_dir, clock)
+    yield build_services(opened.engine, shipped_library, clock)
+    opened.engine.dispose()

@@ -16,20 +16,11 @@ from rehab_app.core.diary import (
     Medication,
     Quality,
 )
-from rehab_app.services.bundle import build_services
 from rehab_app.services.diary import DiaryFilter
-from rehab_app.services.maintenance import open_data_folder
 from rehab_app.ui.bus import Bus
 from rehab_app.ui.views.diary import DiaryTableModel, DiaryView
 
 NOW = datetime(2026, 3, 29, 7, 30, tzinfo=UTC)  # the fake clock's start: 08:30 in London
-
-
-@pytest.fixture
-def app_services(data_dir, clock, shipped_library):
-    opened = open_data_folder(data_dir, clock)
-    yield build_services(opened.engine, shipped_library, clock)
-    opened.engine.dispose()
 
 
 def seed(services) -> None:

@@ -9,8 +9,6 @@ from PySide6.QtWidgets import QApplication
 
 from rehab_app.core.changes import Changes
 from rehab_app.core.errors import StorageError
-from rehab_app.services.bundle import build_services
-from rehab_app.services.maintenance import open_data_folder
 from rehab_app.ui.bus import Bus
 from rehab_app.ui.dialogs.questionnaire import (
     DIALOGS,
@@ -18,13 +16,6 @@ from rehab_app.ui.dialogs.questionnaire import (
     QuestionnaireReminder,
     RmdqDialog,
 )
-
-
-@pytest.fixture
-def app_services(data_dir, clock, shipped_library):
-    opened = open_data_folder(data_dir, clock)
-    yield build_services(opened.engine, shipped_library, clock)
-    opened.engine.dispose()
 
 
 @pytest.fixture

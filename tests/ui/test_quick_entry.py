@@ -19,22 +19,13 @@ from rehab_app.core.diary import (
     Medication,
     Quality,
 )
-from rehab_app.services.bundle import build_services
 from rehab_app.services.diary import DiaryFilter
-from rehab_app.services.maintenance import open_data_folder
 from rehab_app.ui.bus import Bus
 from rehab_app.ui.dialogs.quick_entry import QuickEntryDialog, guess_context
 from rehab_app.ui.views.diary import MorningCheckIn
 from rehab_app.ui.widgets.pain_scale import ChoiceRow, PainScale
 
 LONDON = ZoneInfo("Europe/London")
-
-
-@pytest.fixture
-def app_services(data_dir, clock, shipped_library):
-    opened = open_data_folder(data_dir, clock)
-    yield build_services(opened.engine, shipped_library, clock)
-    opened.engine.dispose()
 
 
 @pytest.fixture

@@ -8,8 +8,6 @@ from PySide6.QtWidgets import QApplication
 
 from rehab_app.core.errors import StorageError
 from rehab_app.core.safety import Urgency
-from rehab_app.services.bundle import build_services
-from rehab_app.services.maintenance import open_data_folder
 from rehab_app.ui.bus import Bus
 from rehab_app.ui.dialogs.red_flags import (
     EmergencyScreen,
@@ -18,13 +16,6 @@ from rehab_app.ui.dialogs.red_flags import (
     safety_screen_for,
 )
 from rehab_app.ui.widgets.safety_notices import TrendNotice
-
-
-@pytest.fixture
-def app_services(data_dir, clock, shipped_library):
-    opened = open_data_folder(data_dir, clock)
-    yield build_services(opened.engine, shipped_library, clock)
-    opened.engine.dispose()
 
 
 @pytest.fixture

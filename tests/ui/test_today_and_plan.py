@@ -8,19 +8,10 @@ import pytest
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QUndoStack
 
-from rehab_app.services.bundle import build_services
-from rehab_app.services.maintenance import open_data_folder
 from rehab_app.services.sessions import SlotState
 from rehab_app.ui.bus import Bus
 from rehab_app.ui.views.plan import DRAFT_KEY, PlanView
 from rehab_app.ui.views.today import TodayView
-
-
-@pytest.fixture
-def app_services(data_dir, clock, shipped_library):
-    opened = open_data_folder(data_dir, clock)
-    yield build_services(opened.engine, shipped_library, clock)
-    opened.engine.dispose()
 
 
 @pytest.fixture

@@ -20,7 +20,6 @@ baseline week (at most a year), so what the sentences compare is on the screen.
 
 from __future__ import annotations
 
-import gc
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -293,31 +292,17 @@ class ProgressView(QWidget):
         from rehab_app.ui.tasks import run_in_background
 
         started = time.perf_counter()
-        # No cyclic garbage collection while the worker runs: the load allocates a lot, and
-        # a collection it triggered would run on the worker thread and could destroy Qt
-        # objects left in garbage cycles there, off the GUI thread (a crash seen in the test
-        # suite). Collection resumes on the GUI thread when the result is back.
-        collecting = gc.isenabled()
-        gc.disable()
+        # run_in_background pauses garbage collection while the worker runs (see ui/tasks.py).
 
         def finished(loaded: Any) -> None:
-            if collecting:
-                gc.enable()
             if _alive(self):
                 self._loaded_now(loaded, started)
 
         def failed(error: BaseException) -> None:
-            if collecting:
-                gc.enable()
             if _alive(self):
                 self._failed(error)
 
-        try:
-            run_in_background(lambda: load_progress(progress, baseline_from), finished, failed)
-        except BaseException:
-            if collecting:
-                gc.enable()
-            raise
+        run_in_background(lambda: load_progress(progress, baseline_from), finished, failed)
 
     def set_range(self, key: str) -> None:
         """Show the last 2 weeks, 3 months, year, or everything ("all")."""
