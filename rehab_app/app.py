@@ -168,19 +168,6 @@ def _use_readable_font(app: QApplication) -> None:
         app.setFont(font)
 
 
-def _local_zone_name() -> str:
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-    from PySide6.QtCore import QTimeZone
-
-    name = bytes(QTimeZone.systemTimeZoneId().data()).decode("ascii", "replace")
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return "UTC"
-    return name
-
-
 def _open_in_background(context: AppContext) -> None:
     from rehab_app.ui.tasks import run_in_background
 
@@ -188,7 +175,7 @@ def _open_in_background(context: AppContext) -> None:
     if context.clock is None:
         from rehab_app.core.timestamps import SystemClock
 
-        context.clock = SystemClock(_local_zone_name())
+        context.clock = SystemClock(cli.local_zone_name())
     clock = context.clock
 
     def load_library() -> Any:

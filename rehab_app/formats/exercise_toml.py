@@ -67,7 +67,7 @@ def parse_exercise(text: str, source: str) -> tuple[Exercise | None, list[Proble
     try:
         return Exercise.model_validate(data), []
     except ValidationError as error:
-        return None, [_problem_from(source, item) for item in error.errors(include_url=False)]
+        return None, problems_from(source, error, Exercise)
 
 
 def read_exercise_file(path: Path) -> tuple[Exercise | None, list[Problem]]:
@@ -166,25 +166,34 @@ def _link_problems(exercise: Exercise, source: str, valid_ids: set[str]) -> list
             if target not in valid_ids:
                 found.append(
                     Problem(
-                        source, key, f"unknown exercise id '{target}'{_suggest(target, valid_ids)}"
+                        source, key, f"unknown exercise id '{target}'{suggest(target, valid_ids)}"
                     )
                 )
     return found
 
 
-def _problem_from(source: str, error: typing.Any) -> Problem:
+def problems_from(source: str, error: ValidationError, model: type[BaseModel]) -> list[Problem]:
+    """Every problem pydantic found in `source`, in plain words with a did-you-mean.
+
+    `model` is the root model that was validated; the same wording serves exercise files and
+    the members of a pack (manifest, plan).
+    """
+    return [_problem_from(source, item, model) for item in error.errors(include_url=False)]
+
+
+def _problem_from(source: str, error: typing.Any, root: type[BaseModel]) -> Problem:
     loc = tuple(error["loc"])
     kind = error["type"]
     where = _describe_location(loc)
     if kind == "extra_forbidden":
-        allowed = _allowed_keys(loc[:-1])
-        return Problem(source, where, f"unknown key{_suggest(str(loc[-1]), allowed)}")
+        allowed = _allowed_keys(root, loc[:-1])
+        return Problem(source, where, f"unknown key{suggest(str(loc[-1]), allowed)}")
     if kind == "missing":
         return Problem(source, where, "is required but missing")
     if kind == "enum":
-        expected = _enum_values(loc)
+        expected = _enum_values(root, loc)
         value = str(error.get("input"))
-        hint = _suggest(value, expected) or f"; choose one of: {', '.join(sorted(expected))}"
+        hint = suggest(value, expected) or f"; choose one of: {', '.join(sorted(expected))}"
         return Problem(source, where, f"'{value}' is not allowed{hint}")
     message = str(error["msg"]).removeprefix("Value error, ")
     if kind not in {"value_error", "assertion_error"} and "input" in error:
@@ -202,8 +211,8 @@ def _describe_location(loc: tuple[object, ...]) -> str:
     return ".".join(parts).replace(".item ", " item ")
 
 
-def _model_for(loc: tuple[object, ...]) -> type[BaseModel] | None:
-    model: type[BaseModel] = Exercise
+def _model_for(root: type[BaseModel], loc: tuple[object, ...]) -> type[BaseModel] | None:
+    model = root
     for part in loc:
         if isinstance(part, int):
             continue
@@ -231,14 +240,14 @@ def _innermost(annotation: object) -> object:
             return annotation
 
 
-def _allowed_keys(loc: tuple[object, ...]) -> list[str]:
-    model = _model_for(loc)
+def _allowed_keys(root: type[BaseModel], loc: tuple[object, ...]) -> list[str]:
+    model = _model_for(root, loc)
     return list(model.model_fields) if model else []
 
 
-def _enum_values(loc: tuple[object, ...]) -> list[str]:
+def _enum_values(root: type[BaseModel], loc: tuple[object, ...]) -> list[str]:
     names = [part for part in loc if not isinstance(part, int)]
-    parent = _model_for(tuple(names[:-1]))
+    parent = _model_for(root, tuple(names[:-1]))
     if parent is None or not names:
         return []
     info = parent.model_fields.get(str(names[-1]))
@@ -248,6 +257,6 @@ def _enum_values(loc: tuple[object, ...]) -> list[str]:
     return []
 
 
-def _suggest(word: str, candidates: Iterable[str]) -> str:
+def suggest(word: str, candidates: Iterable[str]) -> str:
     match = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
     return f" (did you mean '{match[0]}'?)" if match else ""

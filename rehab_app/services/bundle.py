@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy import Engine
 
 from rehab_app.core.timestamps import Clock
 from rehab_app.services.catalog import Library
 from rehab_app.services.diary import DiaryService
+from rehab_app.services.packs import PackService
 from rehab_app.services.plans import PlanService
 from rehab_app.services.progress import ProgressService
 from rehab_app.services.questionnaires import QuestionnaireService
@@ -27,11 +29,18 @@ class AppServices:
     safety: SafetyService
     progress: ProgressService
     questionnaires: QuestionnaireService
+    packs: PackService
     clock: Clock
+    data_dir: Path
 
 
 def build_services(engine: Engine, library: Library, clock: Clock) -> AppServices:
+    """Every service on `engine`. The library is copied, then extended with pack exercises."""
+    data_dir = Path(str(engine.url.database)).parent
+    library = library.copy()
     plans = PlanService(engine, library, clock)
+    packs = PackService(engine, data_dir, library, plans, clock)
+    packs.load_custom_exercises()
     diary = DiaryService(engine, clock)
     return AppServices(
         library=library,
@@ -42,5 +51,7 @@ def build_services(engine: Engine, library: Library, clock: Clock) -> AppService
         safety=SafetyService(engine, diary, clock),
         progress=ProgressService(engine, diary, clock),
         questionnaires=QuestionnaireService(engine, clock),
+        packs=packs,
         clock=clock,
+        data_dir=data_dir,
     )

@@ -155,3 +155,44 @@ class SafetyEvent(SQLModel, table=True):
     at_utc: datetime
     tz_name: str = Field(max_length=64)
     local_day: date = Field(index=True)
+
+
+class PackExercise(SQLModel, table=True):
+    """An exercise a therapist wrote, brought in by a pack; its picture is in `media/`."""
+
+    __tablename__ = "pack_exercise"
+
+    exercise_id: str = Field(primary_key=True, max_length=64)
+    pack_id: str = Field(max_length=64, index=True)
+    pack_version: int
+    exercise_json: str = Field(max_length=100_000)
+
+
+class TrustedSigner(SQLModel, table=True):
+    """A pack-signing key the patient has accepted, pinned to the name it first came with."""
+
+    __tablename__ = "trusted_signer"
+
+    fingerprint: str = Field(primary_key=True, max_length=40)
+    public_key: str = Field(max_length=100)
+    name: str = Field(max_length=120)
+    at_utc: datetime
+    tz_name: str = Field(max_length=64)
+    local_day: date
+
+
+class PackImport(SQLModel, table=True):
+    """One imported pack: which id and version, who signed it, and the plan version it made."""
+
+    __tablename__ = "pack_import"
+
+    id: int | None = Field(default=None, primary_key=True)
+    pack_id: str = Field(max_length=64, index=True)
+    version: int
+    title: str = Field(max_length=80)
+    author: str = Field(max_length=120)
+    fingerprint: str | None = Field(default=None, max_length=40)  # None: imported unsigned
+    plan_version_id: int = Field(foreign_key="plan_version.id")
+    at_utc: datetime
+    tz_name: str = Field(max_length=64)
+    local_day: date = Field(index=True)

@@ -31,19 +31,14 @@ def server_name(data_dir: Path) -> str:
     return f"rehab_app-{digest}"
 
 
-class SingleInstance(QObject):
-    """Holds the data folder for this process; emits `arguments_received` from later launches."""
+class DataFolderLock:
+    """The one-writer lock on a data folder, for the app and for headless commands that write."""
 
-    arguments_received = Signal(list)
-
-    def __init__(self, data_dir: Path, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._data_dir = data_dir
+    def __init__(self, data_dir: Path) -> None:
         self._lock = QLockFile(str(data_dir / LOCK_NAME))
         # Age must not make a lock stale: this one is held for as long as the app runs. A dead
         # holder is still detected from the PID in the file.
         self._lock.setStaleLockTime(0)
-        self._server: QLocalServer | None = None
 
     def acquire(self) -> bool:
         """Take the lock, recovering one left by a dead process; False if another holds it."""
@@ -55,6 +50,24 @@ class SingleInstance(QObject):
             if not self._lock.tryLock(0):
                 return False
         return True
+
+    def release(self) -> None:
+        self._lock.unlock()
+
+
+class SingleInstance(QObject):
+    """Holds the data folder for this process; emits `arguments_received` from later launches."""
+
+    arguments_received = Signal(list)
+
+    def __init__(self, data_dir: Path, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._data_dir = data_dir
+        self._lock = DataFolderLock(data_dir)
+        self._server: QLocalServer | None = None
+
+    def acquire(self) -> bool:
+        return self._lock.acquire()
 
     def listen(self) -> None:
         """Accept arguments from later launches (QtNetwork is imported here, after first paint)."""
@@ -71,7 +84,7 @@ class SingleInstance(QObject):
         if self._server is not None:
             self._server.close()
             self._server = None
-        self._lock.unlock()
+        self._lock.release()
 
     def _read_connection(self) -> None:
         assert self._server is not None

@@ -29,9 +29,9 @@ from PySide6.QtWidgets import (
 )
 
 from rehab_app.core.vocabulary import BodyRegion, Category, Stage
-from rehab_app.ui import labels
 from rehab_app.ui.widgets.illustration import IllustrationView
 from rehab_app.ui.widgets.text import heading, plain_label
+from rehab_app.wording import labels
 
 if TYPE_CHECKING:
     from rehab_app.core.exercise import DosageValue, Exercise

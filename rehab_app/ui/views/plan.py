@@ -43,9 +43,9 @@ from rehab_app.services.plans import (
     PlanError,
     describe_changes,
 )
-from rehab_app.ui.labels import dose_summary
 from rehab_app.ui.undo import PlanSaved
 from rehab_app.ui.widgets.text import heading, own_label, plain_label
+from rehab_app.wording.labels import dose_summary
 
 if TYPE_CHECKING:
     from rehab_app.services.bundle import AppServices

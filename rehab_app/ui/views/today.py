@@ -24,9 +24,9 @@ from PySide6.QtWidgets import (
 from rehab_app.core.changes import Changes
 from rehab_app.core.errors import RehabError
 from rehab_app.services.sessions import DueSession, SlotState
-from rehab_app.ui.labels import dose_summary
 from rehab_app.ui.undo import SessionRecorded, SessionsCleared
 from rehab_app.ui.widgets.text import heading, own_label, plain_label
+from rehab_app.wording.labels import dose_summary
 
 if TYPE_CHECKING:
     from rehab_app.services.bundle import AppServices

@@ -14,7 +14,7 @@ from pathlib import Path
 
 DATA_DIR_VARIABLE = "REHAB_APP_DATA_DIR"
 APPLICATION_NAME = "rehab_app"
-COMMANDS = frozenset({"exercises", "demo-data"})
+COMMANDS = frozenset({"exercises", "demo-data", "pack"})
 
 
 def default_data_dir() -> Path:
@@ -31,6 +31,20 @@ def resolve_data_dir(explicit: str | None) -> Path:
     """`--data-dir` wins, then $REHAB_APP_DATA_DIR, then the per-user default."""
     chosen = explicit or os.environ.get(DATA_DIR_VARIABLE)
     return Path(chosen).expanduser().absolute() if chosen else default_data_dir()
+
+
+def local_zone_name() -> str:
+    """The system's IANA time zone, or UTC when Qt reports one Python does not know."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    from PySide6.QtCore import QTimeZone
+
+    name = bytes(QTimeZone.systemTimeZoneId().data()).decode("ascii", "replace")
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return "UTC"
+    return name
 
 
 def run(argv: Sequence[str]) -> int:
@@ -72,6 +86,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     demo.add_argument("--seed", type=int, default=1)
     demo.set_defaults(handler=_demo_data)
+
+    from rehab_app.cli import packs
+
+    packs.add_commands(commands)
     return parser
 
 

@@ -1,0 +1,490 @@
+"""Reads an untrusted `.rehabpack` into checked models, touching nothing outside a staging folder.
+
+The order matters (DATA-SAFETY.md §2): first the archive's structure (names, kinds, counts)
+from the central directory, then every member is streamed once with our own byte counts, hash
+and limits, and only then is anything parsed. Parsing collects every problem in the content so
+a therapist can fix them all at once; a structural problem stops reading at once, because
+nothing after it can be trusted.
+
+Only `PackError` leaves `read_pack`: zip, zlib, TOML, Unicode and image errors are turned into
+one problem naming the member.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import stat
+import tempfile
+import tomllib
+import zipfile
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from rehab_app.core.errors import Problem
+from rehab_app.core.exercise import Exercise
+from rehab_app.core.plan import Plan
+from rehab_app.formats.exercise_toml import parse_exercise, problems_from, suggest
+from rehab_app.formats.pack import layout, limits
+from rehab_app.formats.pack.errors import PackError
+from rehab_app.formats.pack.layout import MemberKind
+from rehab_app.formats.pack.manifest import (
+    PACK_FORMAT_VERSION,
+    PackManifest,
+    PackSignature,
+    version_tuple,
+)
+from rehab_app.formats.pack.signing import Signer, verify
+
+#: Called with (bytes read so far, bytes to read) while the members are streamed.
+Progress = Callable[[int, int], None]
+
+_ARCHIVE_MAGIC = (b"PK\x03\x04", b"PK\x05\x06", b"\x1f\x8b", b"7z\xbc\xaf", b"Rar!", b"BZh")
+
+
+@dataclass(frozen=True)
+class PackPicture:
+    member: str  # media/x.png, as named in the pack (for messages only)
+    stored_name: str  # <sha256 of the re-encoded bytes>.png|.jpg
+    staged: Path  # the re-encoded file inside the staging folder
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
+class PackContents:
+    """A pack that passed every check. Custom exercises already point at their stored pictures."""
+
+    manifest: PackManifest
+    plan: Plan
+    exercises: tuple[Exercise, ...]
+    pictures: tuple[PackPicture, ...]
+    signer: Signer | None
+    member_hashes: dict[str, str] = field(default_factory=dict)
+    staging: Path | None = None
+
+    def picture_for(self, exercise: Exercise) -> PackPicture | None:
+        return next((p for p in self.pictures if p.stored_name == exercise.illustration), None)
+
+
+@contextmanager
+def staging_folder() -> Iterator[Path]:
+    """A private (0700) temporary folder that is removed with everything in it afterwards."""
+    with tempfile.TemporaryDirectory(prefix="rehab-pack-") as name:
+        yield Path(name)
+
+
+def read_pack(
+    path: Path,
+    staging: Path,
+    built_in: Mapping[str, Exercise],
+    today: date,
+    app_version: str,
+    progress: Progress | None = None,
+) -> PackContents:
+    """Check the pack at `path` completely; raise `PackError` listing what is wrong."""
+    try:
+        return _Reader(path, staging, built_in, today, app_version, progress).read()
+    except PackError:
+        raise
+    except Exception as error:
+        raise PackError.one(
+            path.name, f"cannot be read ({type(error).__name__}: {error})"
+        ) from error
+
+
+@dataclass
+class _Member:
+    name: str
+    kind: MemberKind
+    sha256: str
+    data: bytes = b""  # text members
+    staged: Path | None = None  # pictures, streamed to disk
+
+
+class _Reader:
+    def __init__(
+        self,
+        path: Path,
+        staging: Path,
+        built_in: Mapping[str, Exercise],
+        today: date,
+        app_version: str,
+        progress: Progress | None,
+    ) -> None:
+        self.path = path
+        self.staging = staging
+        self.built_in = built_in
+        self.today = today
+        self.app_version = app_version
+        self.progress = progress
+        self.problems: list[Problem] = []
+
+    # -- structure and streaming ---------------------------------------------------------
+
+    def read(self) -> PackContents:
+        with self.path.open("rb") as raw:
+            size = os.fstat(raw.fileno()).st_size
+            if size > limits.MAX_ARCHIVE_BYTES:
+                raise PackError.one(self.path.name, f"is {size} bytes; the limit is 200 MB")
+            try:
+                archive = zipfile.ZipFile(raw)
+            except (zipfile.BadZipFile, OSError, ValueError, EOFError) as error:
+                raise PackError.one(
+                    self.path.name, f"is not a pack (not a readable zip archive: {error})"
+                ) from error
+            with archive:
+                members = self._stream_all(archive, self._check_structure(archive))
+        return self._parse(members)
+
+    def _check_structure(
+        self, archive: zipfile.ZipFile
+    ) -> list[tuple[zipfile.ZipInfo, MemberKind]]:
+        infos = archive.infolist()
+        if len(infos) > limits.MAX_MEMBERS:
+            raise PackError.one(
+                self.path.name, f"has {len(infos)} members; the limit is {limits.MAX_MEMBERS}"
+            )
+        seen: dict[str, str] = {}
+        checked = []
+        for info in infos:
+            name = info.filename
+            try:
+                kind = layout.classify(name)
+            except ValueError as error:
+                raise PackError.one(name, str(error)) from None
+            key = layout.folded(name)
+            if key in seen:
+                raise PackError.one(name, f"appears twice in the pack (as '{seen[key]}' too)")
+            seen[key] = name
+            mode = info.external_attr >> 16
+            if stat.S_ISLNK(mode):
+                raise PackError.one(name, "is a symbolic link; only plain files are accepted")
+            if mode and not stat.S_ISREG(mode):
+                raise PackError.one(name, "is not a plain file")
+            if info.external_attr & 0x10:  # the MS-DOS directory bit
+                raise PackError.one(name, "is a folder; only plain files are accepted")
+            if info.flag_bits & 0x1:
+                raise PackError.one(name, "is encrypted; packs must not be encrypted")
+            if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+                raise PackError.one(name, "uses a compression method other than stored or deflate")
+            limit = self._limit(kind)
+            if info.file_size > limit:  # the header's claim: cheap to refuse early
+                raise PackError.one(name, f"is {info.file_size} bytes; the limit is {_size(limit)}")
+            checked.append((info, kind))
+        return checked
+
+    def _stream_all(
+        self, archive: zipfile.ZipFile, checked: list[tuple[zipfile.ZipInfo, MemberKind]]
+    ) -> dict[str, _Member]:
+        members: dict[str, _Member] = {}
+        budget = sum(max(0, info.compress_size) for info, _ in checked) or 1
+        done_compressed = 0
+        total = 0
+        for index, (info, kind) in enumerate(checked):
+            target = self.staging / f"incoming-{index}" if kind is MemberKind.MEDIA else None
+            member, size = self._stream(archive, info, kind, target, total)
+            total += size
+            members[info.filename] = member
+            done_compressed += max(0, info.compress_size)
+            if self.progress is not None:
+                self.progress(min(done_compressed, budget), budget)
+        return members
+
+    def _stream(
+        self,
+        archive: zipfile.ZipFile,
+        info: zipfile.ZipInfo,
+        kind: MemberKind,
+        target: Path | None,
+        total_before: int,
+    ) -> tuple[_Member, int]:
+        name = info.filename
+        limit = self._limit(kind)
+        digest = hashlib.sha256()
+        buffer = io.BytesIO()
+        size = 0
+        sink = target.open("xb") if target is not None else None
+        try:
+            with archive.open(info) as stream:
+                while chunk := stream.read(limits.CHUNK_BYTES):
+                    if size == 0 and chunk.startswith(_ARCHIVE_MAGIC):
+                        raise PackError.one(name, "archives inside a pack are not accepted")
+                    size += len(chunk)
+                    if size > limit:
+                        raise PackError.one(name, f"is larger than {_size(limit)}")
+                    if total_before + size > limits.MAX_TOTAL_BYTES:
+                        raise PackError.one(name, "makes the pack larger than 500 MB unpacked")
+                    if size > limits.RATIO_FLOOR_BYTES and size > limits.MAX_RATIO * max(
+                        info.compress_size, 1
+                    ):
+                        raise PackError.one(
+                            name, "expands more than 100 times; it looks like a zip bomb"
+                        )
+                    digest.update(chunk)
+                    (sink or buffer).write(chunk)
+        except PackError:
+            raise
+        except (
+            zipfile.BadZipFile,
+            OSError,
+            EOFError,
+            ValueError,
+            RuntimeError,
+            NotImplementedError,
+        ) as error:
+            raise PackError.one(name, f"is damaged ({error})") from error
+        except Exception as error:  # zlib.error and friends
+            raise PackError.one(name, f"is damaged ({type(error).__name__}: {error})") from error
+        finally:
+            if sink is not None:
+                sink.close()
+        return _Member(name, kind, digest.hexdigest(), buffer.getvalue(), target), size
+
+    @staticmethod
+    def _limit(kind: MemberKind) -> int:
+        return limits.MAX_MEMBER_BYTES if kind is MemberKind.MEDIA else limits.MAX_TEXT_MEMBER_BYTES
+
+    # -- content -----------------------------------------------------------------------
+
+    def _parse(self, members: dict[str, _Member]) -> PackContents:
+        for required in (layout.MANIFEST, layout.PLAN):
+            if required not in members:
+                self.problems.append(Problem(required, "", "is missing from the pack"))
+        if self.problems:
+            raise PackError(self.problems)
+
+        manifest = self._manifest(members[layout.MANIFEST])
+        hashes = {
+            name: member.sha256 for name, member in members.items() if name != layout.SIGNATURE
+        }
+        signer = None
+        if layout.SIGNATURE in members:
+            signer = self._signature(members[layout.SIGNATURE], manifest, hashes)
+        pictures = self._pictures([m for m in members.values() if m.kind is MemberKind.MEDIA])
+        exercises = self._exercises(
+            [m for m in members.values() if m.kind is MemberKind.EXERCISE], pictures
+        )
+        plan = self._plan(members[layout.PLAN], manifest, {e.id: e for e in exercises})
+        if self.problems or manifest is None or plan is None:
+            raise PackError(self.problems)
+        return PackContents(
+            manifest=manifest,
+            plan=plan,
+            exercises=tuple(exercises),
+            pictures=tuple(pictures.values()),
+            signer=signer,
+            member_hashes=hashes,
+            staging=self.staging,
+        )
+
+    def _toml(self, member: _Member) -> dict[str, Any] | None:
+        try:
+            return tomllib.loads(member.data.decode("utf-8"))
+        except UnicodeDecodeError:
+            self.problems.append(Problem(member.name, "", "is not UTF-8 text"))
+        except tomllib.TOMLDecodeError as error:
+            self.problems.append(Problem(member.name, "", f"is not valid TOML: {error}"))
+        except RecursionError:
+            self.problems.append(Problem(member.name, "", "is nested too deeply"))
+        return None
+
+    def _manifest(self, member: _Member) -> PackManifest | None:
+        data = self._toml(member)
+        if data is None:
+            return None
+        version = data.get("format_version")
+        if isinstance(version, int) and version > PACK_FORMAT_VERSION:
+            raise PackError.one(
+                member.name,
+                f"{version}: this pack was made by a newer version of rehab_app"
+                f" (this one reads format {PACK_FORMAT_VERSION}); please update the app",
+                "format_version",
+            )
+        try:
+            manifest = PackManifest.model_validate(data)
+        except ValidationError as error:
+            self.problems.extend(problems_from(member.name, error, PackManifest))
+            return None
+        if version_tuple(manifest.min_app_version) > version_tuple(self.app_version):
+            self.problems.append(
+                Problem(
+                    member.name,
+                    "min_app_version",
+                    f"this pack needs rehab_app {manifest.min_app_version} or newer"
+                    f" (this is {self.app_version}); please update the app",
+                )
+            )
+        return manifest
+
+    def _signature(
+        self, member: _Member, manifest: PackManifest | None, hashes: dict[str, str]
+    ) -> Signer | None:
+        data = self._toml(member)
+        if data is None:
+            return None
+        try:
+            signature = PackSignature.model_validate(data)
+        except ValidationError as error:
+            self.problems.extend(problems_from(member.name, error, PackSignature))
+            return None
+        try:
+            signer = verify(signature.public_key, signature.signed, signature.signature)
+        except ValueError as error:
+            self.problems.append(Problem(member.name, "signature", str(error)))
+            return None
+        try:
+            signed = json.loads(signature.signed)
+            listed = dict(signed["members"])
+        except (ValueError, KeyError, TypeError):
+            self.problems.append(Problem(member.name, "signed", "is not a canonical manifest"))
+            return None
+        for name, sha in sorted(hashes.items()):
+            if name not in listed:
+                self.problems.append(Problem(name, "", "was added after the pack was signed"))
+            elif listed[name] != sha:
+                self.problems.append(Problem(name, "", "was changed after the pack was signed"))
+        for name in sorted(set(listed) - set(hashes)):
+            self.problems.append(Problem(name, "", "is signed but missing from the pack"))
+        if manifest is not None:
+            expected = {
+                "pack_id": manifest.pack_id,
+                "version": manifest.version,
+                "created": manifest.created.isoformat(),
+            }
+            for key, value in expected.items():
+                if signed.get(key) != value:
+                    self.problems.append(
+                        Problem(layout.MANIFEST, key, "differs from what was signed")
+                    )
+        return signer if not self.problems else None
+
+    def _pictures(self, media: list[_Member]) -> dict[str, PackPicture]:
+        """Decode, check and re-encode every picture; keyed by its file name in `media/`."""
+        from rehab_app.formats.pack import pictures
+
+        found: dict[str, PackPicture] = {}
+        for member in media:
+            assert member.staged is not None
+            try:
+                encoded = pictures.reencode(member.staged, member.name)
+            except ValueError as error:
+                self.problems.append(Problem(member.name, "", str(error)))
+                continue
+            finally:
+                member.staged.unlink(missing_ok=True)
+            staged = self.staging / encoded.stored_name
+            staged.write_bytes(encoded.data)
+            found[layout.media_file_name(member.name)] = PackPicture(
+                member.name, encoded.stored_name, staged, encoded.width, encoded.height
+            )
+        return found
+
+    def _exercises(self, files: list[_Member], pictures: dict[str, PackPicture]) -> list[Exercise]:
+        parsed: list[Exercise] = []
+        for member in sorted(files, key=lambda m: m.name):
+            try:
+                text = member.data.decode("utf-8")
+            except UnicodeDecodeError:
+                self.problems.append(Problem(member.name, "", "is not UTF-8 text"))
+                continue
+            try:
+                exercise, found = parse_exercise(text, member.name)
+            except RecursionError:
+                exercise, found = None, [Problem(member.name, "", "is nested too deeply")]
+            expected_id = layout.exercise_id_of(member.name)
+            if exercise is not None and exercise.id != expected_id:
+                found.append(
+                    Problem(
+                        member.name, "id", f"'{exercise.id}' must match the name '{expected_id}'"
+                    )
+                )
+            if exercise is not None and exercise.id in self.built_in:
+                found.append(
+                    Problem(
+                        member.name,
+                        "id",
+                        f"'{exercise.id}' is a built-in exercise; give the pack's own"
+                        " exercise a different id",
+                    )
+                )
+            if exercise is not None and exercise.illustration not in pictures:
+                found.append(
+                    Problem(
+                        member.name,
+                        "illustration",
+                        f"'{exercise.illustration}' is not in the pack's media folder"
+                        f"{suggest(exercise.illustration, pictures)}",
+                    )
+                )
+            if found or exercise is None:
+                self.problems.extend(found)
+                continue
+            stored = pictures[exercise.illustration].stored_name
+            parsed.append(exercise.model_copy(update={"illustration": stored}))
+        known = set(self.built_in) | {exercise.id for exercise in parsed}
+        for exercise in parsed:
+            for key in ("progression_to", "regression_to"):
+                for target in getattr(exercise, key):
+                    if target not in known:
+                        self.problems.append(
+                            Problem(
+                                f"exercises/{exercise.id}.toml",
+                                key,
+                                f"unknown exercise id '{target}'{suggest(target, known)}",
+                            )
+                        )
+        return parsed
+
+    def _plan(
+        self, member: _Member, manifest: PackManifest | None, custom: dict[str, Exercise]
+    ) -> Plan | None:
+        data = self._toml(member)
+        if data is None:
+            return None
+        for key in ("thresholds", "message"):
+            if key in data:
+                self.problems.append(
+                    Problem(member.name, key, "belongs in manifest.toml, not in the plan")
+                )
+                del data[key]
+        if manifest is not None:
+            data.setdefault("title", manifest.title)
+            data["thresholds"] = manifest.thresholds.model_dump()
+            data["message"] = manifest.message
+        data.setdefault("start", self.today)
+        try:
+            plan = Plan.model_validate(data)
+        except ValidationError as error:
+            self.problems.extend(problems_from(member.name, error, Plan))
+            return None
+        library = {**self.built_in, **custom}
+        for phase_index, phase in enumerate(plan.phases):
+            for item_index, item in enumerate(phase.items):
+                where = f"phases item {phase_index + 1}.items item {item_index + 1}"
+                exercise = library.get(item.exercise_id)
+                if exercise is None:
+                    self.problems.append(
+                        Problem(
+                            member.name,
+                            f"{where}.exercise_id",
+                            f"unknown exercise id '{item.exercise_id}'"
+                            f"{suggest(item.exercise_id, library)}",
+                        )
+                    )
+                    continue
+                for text in item.dose_problems(exercise):
+                    self.problems.append(Problem(member.name, where, text))
+        return plan
+
+
+def _size(limit: int) -> str:
+    return f"{limit // (1024 * 1024)} MB" if limit >= 1024 * 1024 else f"{limit // 1024} KB"
