@@ -124,8 +124,12 @@ def _run_gui(options: argparse.Namespace) -> int:
 
     window = MainWindow()
     window._screenshot_mode = bool(options.screenshot)
+    window.handout_writer = _write_handout
     context = AppContext(data_dir, window)
     instance.arguments_received.connect(lambda _args: _bring_to_front(window))
+    instance.arguments_received.connect(window.open_files)
+    # Packs named on the command line open once the data is (queued until then).
+    window.open_files([str(Path(name).absolute()) for name in options.files])
     window.restore_requested.connect(lambda backup: _restore(context, backup))
     _log_milestones(window)
     window.first_painted.connect(instance.listen)
@@ -288,3 +292,10 @@ def _arrange_screenshot(
 def _shut_down(context: AppContext) -> None:
     if context.opened is not None and context.opened.engine is not None:
         context.opened.engine.dispose()
+
+
+def _write_handout(*arguments: Any) -> int:
+    """The screens print through this; reports are imported on first use, not at start-up."""
+    from rehab_app.reports.handout import write_plan_handout
+
+    return write_plan_handout(*arguments)

@@ -10,10 +10,18 @@ both have arrived.
 from __future__ import annotations
 
 from datetime import time
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPaintEvent
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QKeySequence,
+    QPaintEvent,
+)
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QListWidget,
@@ -37,6 +45,8 @@ if TYPE_CHECKING:
     from rehab_app.services.sessions import DueSession
     from rehab_app.services.status import DataStatus
     from rehab_app.ui.views.library import LibraryView
+    from rehab_app.ui.views.pack_editor import HandoutWriter
+    from rehab_app.ui.views.packs import PacksView
     from rehab_app.ui.views.plan import PlanView
     from rehab_app.ui.views.progress import ProgressView
     from rehab_app.ui.views.today import TodayView
@@ -70,6 +80,11 @@ class MainWindow(QMainWindow):
         self.today: TodayView | None = None
         self.plan: PlanView | None = None
         self.progress: ProgressView | None = None
+        self.packs: PacksView | None = None
+        self._pending_files: list[str] = []
+        #: Set by the composition root: the screens may not import rehab_app.reports.
+        self.handout_writer: HandoutWriter | None = None
+        self.setAcceptDrops(True)
         self.services: AppServices | None = None
         self._banner: DataBanner | None = None
         self.views: dict[str, QWidget] = {
@@ -221,6 +236,51 @@ class MainWindow(QMainWindow):
         self._start_safety(services)
         self._start_diary(services)
         self._start_progress(services)
+        self._start_packs(services)
+
+    def _start_packs(self, services: AppServices) -> None:
+        from rehab_app.ui.views.packs import PacksView
+
+        self.packs = PacksView()
+        self._replace_view("packs", self.packs)
+        self.packs.attach(services, self.bus, self.handout_writer)
+        self.packs.imported.connect(
+            lambda _result: self.statusBar().showMessage(self.tr("Pack imported."))
+        )
+        if services.library.custom_ids:  # exercises from packs join the built-in ones
+            self.show_library(services.library)
+        self.bus.changed.connect(
+            lambda changes: self.show_library(services.library) if changes.library else None
+        )
+        pending, self._pending_files = self._pending_files, []
+        self.open_files(pending)
+
+    def open_files(self, names: list[str]) -> None:
+        """Files handed to the app (command line, a second launch, drag and drop)."""
+        from rehab_app.ui.views.packs import PACK_SUFFIX
+
+        packs = [Path(name) for name in names if name.lower().endswith(PACK_SUFFIX)]
+        if not packs:
+            return
+        if self.packs is None:
+            self._pending_files.extend(str(path) for path in packs)
+            return
+        self.show_view("packs")
+        self.packs.open_pack(packs[0])
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 (Qt API)
+        from rehab_app.ui.views.packs import pack_paths
+
+        if pack_paths(event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 (Qt API)
+        from rehab_app.ui.views.packs import pack_paths
+
+        paths = pack_paths(event.mimeData().urls())
+        if paths:
+            event.acceptProposedAction()
+            self.open_files([str(path) for path in paths])
 
     def _start_progress(self, services: AppServices) -> None:
         # Cheap to build: the view imports pyqtgraph in its background load, when first shown.

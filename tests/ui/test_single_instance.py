@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from rehab_app.ui.single_instance import LOCK_NAME, SingleInstance
+from rehab_app.app import main
+from rehab_app.ui.single_instance import LOCK_NAME, DataFolderLock, SingleInstance
 
 HOLDER = textwrap.dedent(
     """
@@ -117,3 +118,33 @@ def test_a_busy_folder_that_does_not_answer_is_explained(tmp_path: Path) -> None
         assert "already open" in result.stderr and "did not answer" in result.stderr
     finally:
         lock.unlock()
+
+
+PACK_EXAMPLES = Path(__file__).resolve().parents[2] / "exercises" / "packs"
+
+
+def test_import_refuses_while_the_app_holds_the_data_folder(tmp_path: Path, capsys) -> None:
+    patient = tmp_path / "patient"
+    patient.mkdir()
+    pack = tmp_path / "p.rehabpack"
+    assert main(["pack", "build", str(PACK_EXAMPLES / "early_sciatica"), "-o", str(pack),
+                 "--unsigned"]) == 0  # fmt: skip
+    # QLockFile locks per process: the app holding the folder is a second process here too.
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import sys,time; from pathlib import Path;"
+         "from rehab_app.ui.single_instance import DataFolderLock;"
+         f"l=DataFolderLock(Path({str(patient)!r})); print(l.acquire(), flush=True);"
+         "time.sleep(30)"],
+        stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "True"
+        capsys.readouterr()
+        assert main(["pack", "import", str(pack), "--data-dir", str(patient), "--yes",
+                     "--accept-warnings"]) == 1  # fmt: skip
+        assert "rehab_app is open for" in capsys.readouterr().err
+    finally:
+        holder.kill()
+        holder.wait()
+    assert DataFolderLock(patient).acquire()

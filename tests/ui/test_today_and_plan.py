@@ -95,22 +95,26 @@ def test_yesterday_can_be_caught_up(qtbot, wiring, clock) -> None:
 def test_build_a_plan_from_the_library_by_keyboard_and_mouse(qtbot, wiring) -> None:
     services, _, _, _, plan = wiring
     plan.start_new_plan()
-    plan.exercise_choice.setCurrentIndex(plan.exercise_choice.findData("glute_bridge"))
-    click(qtbot, plan.add_button)
-    assert plan.items.count() == 1
-    assert plan.sets.value() == 2 and plan.reps.value() == 10  # the exercise's defaults
-    plan.reps.selectAll()
-    qtbot.keyClicks(plan.reps, "40")
+    plan.editor.exercise_choice.setCurrentIndex(
+        plan.editor.exercise_choice.findData("glute_bridge")
+    )
+    click(qtbot, plan.editor.add_button)
+    assert plan.editor.items.count() == 1
+    assert (
+        plan.editor.sets.value() == 2 and plan.editor.reps.value() == 10
+    )  # the exercise's defaults
+    plan.editor.reps.selectAll()
+    qtbot.keyClicks(plan.editor.reps, "40")
     assert "Repetitions for Glute bridge must be between 8 and 15; 40 is outside that range." in (
-        plan.problems.text()
+        plan.editor.problems.text()
     )
     assert not plan.save_button.isEnabled()
-    plan.reps.selectAll()
-    qtbot.keyClicks(plan.reps, "12")
-    assert plan.problems.text() == ""
-    plan.times.selectAll()
-    qtbot.keyClicks(plan.times, "7:30, 19:00")
-    assert "07:30: about" in plan.estimate.text() and "19:00" in plan.estimate.text()
+    plan.editor.reps.selectAll()
+    qtbot.keyClicks(plan.editor.reps, "12")
+    assert plan.editor.problems.text() == ""
+    plan.editor.times.selectAll()
+    qtbot.keyClicks(plan.editor.times, "7:30, 19:00")
+    assert "07:30: about" in plan.editor.estimate.text() and "19:00" in plan.editor.estimate.text()
     click(qtbot, plan.save_button)
     assert plan.status.text().startswith("Saved at")
     saved = services.plans.current().plan
@@ -125,9 +129,9 @@ def test_build_a_plan_from_the_library_by_keyboard_and_mouse(qtbot, wiring) -> N
 def test_a_bad_time_is_named_and_nothing_is_saved(qtbot, wiring) -> None:
     services, _, _, today, plan = wiring
     click(qtbot, today.starter_button)
-    plan.times.selectAll()
-    qtbot.keyClicks(plan.times, "8 o'clock")
-    assert "'8 o'clock' is not a time like 08:00" in plan.problems.text()
+    plan.editor.times.selectAll()
+    qtbot.keyClicks(plan.editor.times, "8 o'clock")
+    assert "'8 o'clock' is not a time like 08:00" in plan.editor.problems.text()
     assert not plan.save_button.isEnabled()
     assert len(services.plans.history()) == 1
 
@@ -135,20 +139,20 @@ def test_a_bad_time_is_named_and_nothing_is_saved(qtbot, wiring) -> None:
 def test_long_sessions_warn_past_the_configured_limits(qtbot, wiring) -> None:
     _, _, _, today, plan = wiring
     click(qtbot, today.starter_button)
-    assert plan.warning.text() == ""
-    plan.warn_minutes.setValue(5)
-    assert "takes longer than 5 minutes" in plan.warning.text()
-    plan.warn_exercises.setValue(1)
-    assert "has more than 1 exercises" in plan.warning.text()
+    assert plan.editor.warning.text() == ""
+    plan.editor.warn_minutes.setValue(5)
+    assert "takes longer than 5 minutes" in plan.editor.warning.text()
+    plan.editor.warn_exercises.setValue(1)
+    assert "has more than 1 exercises" in plan.editor.warning.text()
 
 
 def test_phases_and_undo_of_a_plan_edit_keep_history(qtbot, wiring) -> None:
     services, _, undo, today, plan = wiring
     click(qtbot, today.starter_button)
-    assert plan.phase_combo.count() == 2
-    plan.phase_combo.setCurrentIndex(1)
-    assert plan.phase_week.value() == 3
-    plan.phase_week.setValue(4)
+    assert plan.editor.phase_combo.count() == 2
+    plan.editor.phase_combo.setCurrentIndex(1)
+    assert plan.editor.phase_week.value() == 3
+    plan.editor.phase_week.setValue(4)
     click(qtbot, plan.save_button)
     assert services.plans.current().plan.phases[1].starts_on_day == 21
     undo.undo()
@@ -161,8 +165,8 @@ def test_phases_and_undo_of_a_plan_edit_keep_history(qtbot, wiring) -> None:
 def test_unsaved_changes_are_kept_when_the_app_closes(qtbot, wiring, app_services) -> None:
     services, bus, undo, today, plan = wiring
     click(qtbot, today.starter_button)
-    plan.reps.selectAll()
-    qtbot.keyClicks(plan.reps, "12")
+    plan.editor.reps.selectAll()
+    qtbot.keyClicks(plan.editor.reps, "12")
     plan.keep_unsaved()
     assert services.settings.get(DRAFT_KEY) is not None
     again = PlanView()
@@ -191,13 +195,13 @@ def test_an_item_can_run_between_dates(qtbot, wiring) -> None:
     services, _, _, today, plan = wiring
     click(qtbot, today.starter_button)
     start = services.sessions.today()
-    plan.has_until.setChecked(True)
-    plan.until_date.setDate(QDate(start.year, start.month, start.day).addDays(6))
-    plan.has_from.setChecked(True)
-    plan.from_date.setDate(QDate(start.year, start.month, start.day).addDays(7))
-    assert "the end date is before the start date" in plan.problems.text()
+    plan.editor.has_until.setChecked(True)
+    plan.editor.until_date.setDate(QDate(start.year, start.month, start.day).addDays(6))
+    plan.editor.has_from.setChecked(True)
+    plan.editor.from_date.setDate(QDate(start.year, start.month, start.day).addDays(7))
+    assert "the end date is before the start date" in plan.editor.problems.text()
     assert not plan.save_button.isEnabled()
-    plan.has_from.setChecked(False)
+    plan.editor.has_from.setChecked(False)
     click(qtbot, plan.save_button)
     saved = services.plans.current().plan.phases[0].items[0].schedule
     assert (saved.start, saved.end) == (None, start + timedelta(days=6))

@@ -59,7 +59,9 @@ def test_the_wheel_carries_exercises_and_resources(tmp_path: Path) -> None:
     assert any(name.startswith("packs/") for name in shipped)
     prefix = "rehab_app/_bundled/exercises/"
     assert (
-        sorted(n.removeprefix(prefix) for n in names if n.startswith(prefix) and n.endswith(".toml"))
+        sorted(
+            n.removeprefix(prefix) for n in names if n.startswith(prefix) and n.endswith(".toml")
+        )
         == shipped
     )
     assert any(n.startswith("rehab_app/_bundled/resources/illustrations/") for n in names)

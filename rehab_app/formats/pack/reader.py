@@ -137,22 +137,31 @@ class _Reader:
                 raise PackError.one(self.path.name, f"is {size} bytes; the limit is 200 MB")
             try:
                 archive = zipfile.ZipFile(raw)
-            except (zipfile.BadZipFile, OSError, ValueError, EOFError) as error:
+            except (
+                zipfile.BadZipFile,
+                OSError,
+                ValueError,
+                EOFError,
+                NotImplementedError,  # "zip file version 6.8", "multi-disk" and the like
+            ) as error:
                 raise PackError.one(
                     self.path.name, f"is not a pack (not a readable zip archive: {error})"
                 ) from error
             with archive:
-                members = self._stream_all(archive, self._check_structure(archive))
+                members = self._stream_all(archive, self._check_structure(archive, size))
         return self._parse(members)
 
     def _check_structure(
-        self, archive: zipfile.ZipFile
+        self, archive: zipfile.ZipFile, size: int
     ) -> list[tuple[zipfile.ZipInfo, MemberKind]]:
         infos = archive.infolist()
         if len(infos) > limits.MAX_MEMBERS:
             raise PackError.one(
                 self.path.name, f"has {len(infos)} members; the limit is {limits.MAX_MEMBERS}"
             )
+        # Where each member's data must end: at the next member's header, or the file's end.
+        # The ratio check divides by the header's compressed size, so it must not be a lie.
+        starts = sorted({info.header_offset for info in infos} | {size})
         seen: dict[str, str] = {}
         checked = []
         for info in infos:
@@ -168,7 +177,7 @@ class _Reader:
             mode = info.external_attr >> 16
             if stat.S_ISLNK(mode):
                 raise PackError.one(name, "is a symbolic link; only plain files are accepted")
-            if mode and not stat.S_ISREG(mode):
+            if stat.S_IFMT(mode) and not stat.S_ISREG(mode):  # no type bits: a plain file
                 raise PackError.one(name, "is not a plain file")
             if info.external_attr & 0x10:  # the MS-DOS directory bit
                 raise PackError.one(name, "is a folder; only plain files are accepted")
@@ -176,6 +185,9 @@ class _Reader:
                 raise PackError.one(name, "is encrypted; packs must not be encrypted")
             if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
                 raise PackError.one(name, "uses a compression method other than stored or deflate")
+            room = next((start for start in starts if start > info.header_offset), 0)
+            if info.compress_size > room - info.header_offset:
+                raise PackError.one(name, "is damaged (its compressed size in the zip is wrong)")
             limit = self._limit(kind)
             if info.file_size > limit:  # the header's claim: cheap to refuse early
                 raise PackError.one(name, f"is {info.file_size} bytes; the limit is {_size(limit)}")
@@ -343,8 +355,10 @@ class _Reader:
             return None
         try:
             signed = json.loads(signature.signed)
-            listed = dict(signed["members"])
-        except (ValueError, KeyError, TypeError):
+            listed = signed["members"]
+            if not isinstance(listed, dict):  # a JSON object: its keys are all strings
+                raise TypeError("members is not an object")
+        except (ValueError, KeyError, TypeError, RecursionError):
             self.problems.append(Problem(member.name, "signed", "is not a canonical manifest"))
             return None
         for name, sha in sorted(hashes.items()):
@@ -368,19 +382,31 @@ class _Reader:
         return signer if not self.problems else None
 
     def _pictures(self, media: list[_Member]) -> dict[str, PackPicture]:
-        """Decode, check and re-encode every picture; keyed by its file name in `media/`."""
+        """Decode, check and re-encode every picture; keyed by its file name in `media/`.
+
+        Decoding and encoding are most of an import's time; Pillow releases the GIL while it
+        does them, so the pictures are done in parallel, one per processor.
+        """
+        from concurrent.futures import ThreadPoolExecutor
+
         from rehab_app.formats.pack import pictures
 
-        found: dict[str, PackPicture] = {}
-        for member in media:
+        def reencode(member: _Member) -> pictures.EncodedPicture | ValueError:
             assert member.staged is not None
             try:
-                encoded = pictures.reencode(member.staged, member.name)
+                return pictures.reencode(member.staged, member.name)
             except ValueError as error:
-                self.problems.append(Problem(member.name, "", str(error)))
-                continue
+                return error
             finally:
                 member.staged.unlink(missing_ok=True)
+
+        with ThreadPoolExecutor(max_workers=max(1, min(len(media), os.cpu_count() or 1))) as pool:
+            results = list(pool.map(reencode, media))
+        found: dict[str, PackPicture] = {}
+        for member, encoded in zip(media, results, strict=True):
+            if isinstance(encoded, ValueError):
+                self.problems.append(Problem(member.name, "", str(encoded)))
+                continue
             staged = self.staging / encoded.stored_name
             staged.write_bytes(encoded.data)
             found[layout.media_file_name(member.name)] = PackPicture(

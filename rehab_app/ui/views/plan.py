@@ -3,40 +3,35 @@
 Edits change a draft; "Save plan" checks it against the exercises' allowed ranges and stores it
 as a new dated version (so the history keeps every prescription). An unsaved draft is kept in
 the settings when the app closes and offered again on the next start: nothing typed is lost.
+
+The phases, exercises, doses and schedules are edited by the shared `PlanEditor` (the
+therapist's pack editor uses the same one); this view adds the plan's name and start date,
+saving through the plan service, undo, the kept draft and the history.
 """
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date
 from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QDate, Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
-    QButtonGroup,
-    QCheckBox,
-    QComboBox,
     QDateEdit,
-    QFormLayout,
     QFrame,
-    QGroupBox,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QListWidget,
     QPushButton,
-    QRadioButton,
     QScrollArea,
-    QSpinBox,
-    QSplitter,
     QVBoxLayout,
     QWidget,
 )
 
 from rehab_app.core.changes import Changes
 from rehab_app.core.errors import RehabError
-from rehab_app.core.plan import Phase, Plan, PlanItem, PlanSide, Schedule, estimate_item_seconds
+from rehab_app.core.plan import Plan
 from rehab_app.services.plans import (
     DEFAULT_WARN_EXERCISES,
     DEFAULT_WARN_MINUTES,
@@ -44,38 +39,14 @@ from rehab_app.services.plans import (
     describe_changes,
 )
 from rehab_app.ui.undo import PlanSaved
+from rehab_app.ui.widgets.plan_editor import PlanEditor
 from rehab_app.ui.widgets.text import heading, own_label, plain_label
-from rehab_app.wording.labels import dose_summary
 
 if TYPE_CHECKING:
     from rehab_app.services.bundle import AppServices
     from rehab_app.ui.bus import Bus
 
 DRAFT_KEY = "plan_draft"
-WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-SIDE_WORDS = {
-    PlanSide.AFFECTED: "The painful side",
-    PlanSide.LEFT: "Left",
-    PlanSide.RIGHT: "Right",
-    PlanSide.BOTH: "Both sides",
-}
-
-
-def parse_times(text: str) -> list[time]:
-    """'8:00, 18:30' -> [08:00, 18:30]; raises ValueError naming the bad value."""
-    found = []
-    for part in text.replace(";", ",").split(","):
-        part = part.strip()
-        if not part:
-            continue
-        try:
-            hours, minutes = part.split(":") if ":" in part else (part, "0")
-            found.append(time(int(hours), int(minutes)))
-        except ValueError:
-            raise ValueError(f"'{part}' is not a time like 08:00") from None
-    if not found:
-        raise ValueError("give at least one session time, like 08:00")
-    return sorted(set(found))
 
 
 class PlanView(QWidget):
@@ -87,7 +58,6 @@ class PlanView(QWidget):
         self._bus: Bus | None = None
         self._undo: QUndoStack | None = None
         self._saved_plan: Plan | None = None
-        self.draft: Plan | None = None
         self._loading = False
 
         outer = QVBoxLayout(self)
@@ -116,83 +86,8 @@ class PlanView(QWidget):
         top.addWidget(self.start_edit)
         layout.addLayout(top)
 
-        phases = QHBoxLayout()
-        self.phase_combo = QComboBox()
-        self.phase_combo.setAccessibleName(self.tr("Phase of the plan"))
-        self.phase_week = QSpinBox()
-        self.phase_week.setRange(1, 520)
-        self.phase_week.setPrefix(self.tr("starts in week "))
-        self.phase_week.setAccessibleName(self.tr("Week the phase starts in"))
-        self.add_phase_button = QPushButton(self.tr("Add a phase"))
-        self.remove_phase_button = QPushButton(self.tr("Remove this phase"))
-        for widget in (
-            self.phase_combo,
-            self.phase_week,
-            self.add_phase_button,
-            self.remove_phase_button,
-        ):
-            phases.addWidget(widget)
-        phases.addStretch(1)
-        layout.addLayout(phases)
-
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        self.items = QListWidget()
-        self.items.setAccessibleName(self.tr("Exercises in this phase"))
-        self.items.setWordWrap(True)
-        self.items.setSpacing(4)
-        self.items.setMinimumHeight(220)
-        left_layout.addWidget(self.items, 1)
-        add_row = QHBoxLayout()
-        self.exercise_choice = QComboBox()
-        self.exercise_choice.setAccessibleName(self.tr("Exercise to add"))
-        self.add_button = QPushButton(self.tr("Add"))
-        self.add_button.setAccessibleName(self.tr("Add the chosen exercise"))
-        self.remove_button = QPushButton(self.tr("Remove"))
-        self.remove_button.setAccessibleName(self.tr("Remove the selected exercise"))
-        add_row.addWidget(self.exercise_choice, 1)
-        add_row.addWidget(self.add_button)
-        add_row.addWidget(self.remove_button)
-        left_layout.addLayout(add_row)
-        splitter.addWidget(left)
-        right = QWidget()
-        right_layout = QVBoxLayout(right)
-        right_layout.setContentsMargins(0, 0, 0, 0)
-        right_layout.addWidget(self._build_item_form())
-        self.ranges = plain_label("", object_name="planRanges")
-        right_layout.addWidget(self.ranges)
-        right_layout.addStretch(1)
-        splitter.addWidget(right)
-        splitter.setSizes([420, 640])
-        layout.addWidget(splitter, 1)
-
-        self.estimate = plain_label("", object_name="planEstimate")
-        self.warning = plain_label("", object_name="planWarning")
-        self.problems = plain_label("", object_name="planProblems")
-        for label in (self.estimate, self.warning, self.problems):
-            layout.addWidget(label)
-        limits = QHBoxLayout()
-        self.warn_exercises = QSpinBox()
-        self.warn_exercises.setRange(1, 30)
-        self.warn_exercises.setAccessibleName(self.tr("Warn above this many exercises a session"))
-        self.warn_minutes = QSpinBox()
-        self.warn_minutes.setRange(1, 180)
-        self.warn_minutes.setAccessibleName(self.tr("Warn above this many minutes a session"))
-        for part in (
-            self.tr("Warn me when a session has more than"),
-            self.warn_exercises,
-            self.tr("exercises or lasts more than"),
-            self.warn_minutes,
-            self.tr("minutes."),
-        ):
-            if isinstance(part, str):
-                part = own_label(part)
-                part.setWordWrap(False)
-            limits.addWidget(part)
-        limits.addStretch(1)
-        layout.addLayout(limits)
+        self.editor = PlanEditor(problems_heading=self.tr("Not saved yet:"))
+        layout.addWidget(self.editor, 1)
 
         buttons = QHBoxLayout()
         self.save_button = QPushButton(self.tr("Save plan"))
@@ -209,23 +104,25 @@ class PlanView(QWidget):
         layout.addWidget(self.history)
 
         self._connect()
+        self._update_buttons()
         self.setEnabled(False)
 
     # Public API ---------------------------------------------------------------------------
 
+    @property
+    def draft(self) -> Plan | None:
+        """The plan as edited so far (None before there is any plan)."""
+        return self.editor.draft
+
     def attach(self, services: AppServices, bus: Bus, undo: QUndoStack) -> None:
         self._services, self._bus, self._undo = services, bus, undo
-        for exercise in services.library.exercises:
-            self.exercise_choice.addItem(exercise.name, exercise.id)
-        self._loading = True  # loading the stored limits is not a change to store
-        try:
-            settings = services.settings
-            self.warn_exercises.setValue(
-                int(settings.get("warn_exercises", DEFAULT_WARN_EXERCISES))
-            )
-            self.warn_minutes.setValue(int(settings.get("warn_minutes", DEFAULT_WARN_MINUTES)))
-        finally:
-            self._loading = False
+        self.editor.today = services.sessions.today
+        self.editor.set_library(services.library, services.plans.problems)
+        settings = services.settings
+        self.editor.set_warn_limits(
+            int(settings.get("warn_exercises", DEFAULT_WARN_EXERCISES)),
+            int(settings.get("warn_minutes", DEFAULT_WARN_MINUTES)),
+        )
         bus.changed.connect(self._on_changed)
         self.setEnabled(True)
         self._load_saved()
@@ -251,10 +148,7 @@ class PlanView(QWidget):
         """Begin an empty plan starting today (from Today's "build my own plan")."""
         if self._services is None:
             return
-        if self.draft is None:
-            today = self._services.sessions.today()
-            self._set_draft(Plan(start=today, phases=[Phase(name="Phase 1", starts_on_day=0)]))
-        self.exercise_choice.setFocus()
+        self.editor.new_plan()
 
     def save(self) -> bool:
         """Check and store the draft as a new version; True once it is committed."""
@@ -267,10 +161,10 @@ class PlanView(QWidget):
         try:
             version, changes = plans.save(after, summary)
         except PlanError as error:
-            self._tell(self.problems, self.tr("Not saved yet:") + "\n" + "\n".join(error.problems))
+            self._show_problem(self.tr("Not saved yet:") + "\n" + "\n".join(error.problems))
             return False
         except (RehabError, OSError) as error:
-            self._tell(self.problems, self.tr("Not saved: %1").replace("%1", str(error)))
+            self._show_problem(self.tr("Not saved: %1").replace("%1", str(error)))
             return False
         if before is not None:
             self._undo.push(PlanSaved(plans, before, after, summary, self._emit))
@@ -279,109 +173,29 @@ class PlanView(QWidget):
         self.status.setText(
             self.tr("Saved at %1.").replace("%1", f"{version.at_utc.astimezone():%H:%M}")
         )
+        self._update_buttons()
         self._emit(changes)
         self.saved.emit()
         return True
 
     def select_item(self, row: int) -> None:
-        self.items.setCurrentRow(row)
+        self.editor.select_item(row)
 
-    # Building the form --------------------------------------------------------------------
-
-    def _build_item_form(self) -> QWidget:
-        box = QGroupBox(self.tr("Selected exercise"))
-        form = QFormLayout(box)
-        self.sets = self._spin(self.tr("Sets"))
-        self.reps = self._spin(self.tr("Repetitions"))
-        self.hold = self._spin(self.tr("Hold (seconds)"))
-        self.rest = self._spin(self.tr("Rest between sets (seconds)"))
-        self.tempo = self._spin(self.tr("Seconds per repetition"))
-        self.side = QComboBox()
-        for side, words in SIDE_WORDS.items():
-            self.side.addItem(self.tr(words), side)
-        self.side.setAccessibleName(self.tr("Side"))
-        self.note = QLineEdit()
-        self.note.setAccessibleName(self.tr("Note for this exercise"))
-        self.times = QLineEdit()
-        self.times.setPlaceholderText("08:00, 18:00")
-        self.times.setAccessibleName(self.tr("Session times, separated by commas"))
-        self.on_days = QRadioButton(self.tr("On these days"))
-        self.every = QRadioButton(self.tr("Every"))
-        group = QButtonGroup(box)
-        group.addButton(self.on_days)
-        group.addButton(self.every)
-        self.day_boxes = [QCheckBox(self.tr(name)) for name in WEEKDAY_NAMES]
-        days_row = QHBoxLayout()
-        days_row.addWidget(self.on_days)
-        for check in self.day_boxes:
-            check.setAccessibleName(check.text())
-            days_row.addWidget(check)
-        self.every_n = QSpinBox()
-        self.every_n.setRange(1, 30)
-        self.every_n.setSuffix(self.tr(" days"))
-        self.every_n.setAccessibleName(self.tr("Every how many days"))
-        every_row = QHBoxLayout()
-        every_row.addWidget(self.every)
-        every_row.addWidget(self.every_n)
-        every_row.addStretch(1)
-        form.addRow(self.tr("Sets"), self.sets)
-        form.addRow(self.tr("Repetitions"), self.reps)
-        form.addRow(self.tr("Hold (seconds)"), self.hold)
-        form.addRow(self.tr("Rest (seconds)"), self.rest)
-        form.addRow(self.tr("Seconds per repetition"), self.tempo)
-        form.addRow(self.tr("Side"), self.side)
-        form.addRow(self.tr("Times"), self.times)
-        form.addRow(days_row)
-        form.addRow(every_row)
-        self.from_date = QDateEdit()
-        self.until_date = QDateEdit()
-        self.has_from = QCheckBox(self.tr("Not before"))
-        self.has_until = QCheckBox(self.tr("Stop after"))
-        for check, edit in ((self.has_from, self.from_date), (self.has_until, self.until_date)):
-            edit.setCalendarPopup(True)
-            edit.setDisplayFormat("dd MMM yyyy")
-            edit.setAccessibleName(check.text())
-            check.setAccessibleName(check.text())
-        dates_row = QHBoxLayout()
-        for widget in (self.has_from, self.from_date, self.has_until, self.until_date):
-            dates_row.addWidget(widget)
-        dates_row.addStretch(1)
-        form.addRow(self.tr("Dates"), dates_row)
-        form.addRow(self.tr("Note"), self.note)
-        self.item_form = box
-        return box
-
-    def _spin(self, name: str) -> QSpinBox:
-        spin = QSpinBox()
-        spin.setRange(0, 3600)  # wide on purpose: out-of-range values get a message, not a clamp
-        spin.setAccessibleName(name)
-        return spin
+    # Wiring -------------------------------------------------------------------------------
 
     def _connect(self) -> None:
-        for spin in (self.sets, self.reps, self.hold, self.rest, self.tempo, self.every_n):
-            spin.valueChanged.connect(self._form_changed)
-        for check in self.day_boxes:
-            check.toggled.connect(self._form_changed)
-        self.on_days.toggled.connect(self._form_changed)
-        self.side.currentIndexChanged.connect(self._form_changed)
-        for check, edit in ((self.has_from, self.from_date), (self.has_until, self.until_date)):
-            check.toggled.connect(self._form_changed)
-            edit.dateChanged.connect(self._form_changed)
-        self.note.textEdited.connect(self._form_changed)
-        self.times.textEdited.connect(self._form_changed)
         self.title_edit.textEdited.connect(self._header_changed)
         self.start_edit.dateChanged.connect(self._header_changed)
-        self.phase_week.valueChanged.connect(self._phase_week_changed)
-        self.phase_combo.currentIndexChanged.connect(self._show_phase)
-        self.items.currentRowChanged.connect(self._show_item)
-        self.add_button.clicked.connect(self._add_item)
-        self.remove_button.clicked.connect(self._remove_item)
-        self.add_phase_button.clicked.connect(self._add_phase)
-        self.remove_phase_button.clicked.connect(self._remove_phase)
+        self.editor.changed.connect(self._edited)
+        self.editor.problems_changed.connect(lambda _problems: self._update_buttons())
+        self.editor.exercise_added.connect(
+            lambda name: self.status.setText(
+                self.tr("Added %1. Save the plan to keep it.").replace("%1", name)
+            )
+        )
+        self.editor.limits_changed.connect(self._limits_changed)
         self.save_button.clicked.connect(self.save)
         self.discard_button.clicked.connect(self._discard)
-        self.warn_exercises.valueChanged.connect(self._limits_changed)
-        self.warn_minutes.valueChanged.connect(self._limits_changed)
 
     # Draft handling ------------------------------------------------------------------------
 
@@ -398,336 +212,63 @@ class PlanView(QWidget):
             )
             self.history.addItem(f"{when} ({who}): {version.summary}")
 
-    def _set_draft(self, plan: Plan | None, phase_index: int = 0, item_row: int = 0) -> None:
-        self.draft = plan
-        self._loading = True
-        try:
-            self.phase_combo.clear()
-            if plan is not None:
-                self.title_edit.setText(plan.title)
-                self.start_edit.setDate(QDate(plan.start.year, plan.start.month, plan.start.day))
-                for phase in plan.phases:
-                    self.phase_combo.addItem(self._phase_text(phase))
-                self.phase_combo.setCurrentIndex(min(phase_index, len(plan.phases) - 1))
-        finally:
-            self._loading = False
-        self._show_phase(self.phase_combo.currentIndex(), item_row)
-        self._update_summary()
+    def _set_draft(self, plan: Plan | None) -> None:
+        self._show_header(plan)
+        self.editor.set_plan(plan)
+        self._update_buttons()
 
-    def _phase_text(self, phase: Phase) -> str:
-        return (
-            self.tr("%1 (from week %2)")
-            .replace("%1", phase.name)
-            .replace("%2", str(phase.starts_on_day // 7 + 1))
-        )
-
-    def _current_phase(self) -> Phase | None:
-        index = self.phase_combo.currentIndex()
-        if self.draft is None or not 0 <= index < len(self.draft.phases):
-            return None
-        return self.draft.phases[index]
-
-    def _replace_phase(self, phase: Phase, item_row: int | None = None) -> None:
-        assert self.draft is not None
-        index = self.phase_combo.currentIndex()
-        phases = list(self.draft.phases)
-        phases[index] = phase
-        phases.sort(key=lambda p: p.starts_on_day)
-        self._apply(
-            self.draft.model_copy(update={"phases": phases}),
-            phases.index(phase),
-            self.items.currentRow() if item_row is None else item_row,
-        )
-
-    def _apply(self, plan: Plan, phase_index: int, item_row: int) -> None:
-        """Take a changed draft if it is a valid plan; otherwise say why and keep the old one."""
-        try:
-            plan = Plan.model_validate(plan.model_dump())
-        except ValidationError as error:
-            self._tell(
-                self.problems,
-                "\n".join(e["msg"].removeprefix("Value error, ") for e in error.errors()),
-            )
-            return
-        self._set_draft(plan, phase_index, item_row)
-
-    def _show_phase(self, index: int, item_row: int = 0) -> None:
-        if self._loading:
-            return
-        phase = self._current_phase()
-        self._loading = True
-        try:
-            self.items.clear()
-            if phase is not None:
-                self.phase_week.setValue(phase.starts_on_day // 7 + 1)
-                self.phase_week.setEnabled(index > 0)
-                self.remove_phase_button.setEnabled(index > 0)
-                for item in phase.items:
-                    self.items.addItem(self._item_text(item))
-        finally:
-            self._loading = False
-        if phase is not None and phase.items:
-            self.items.setCurrentRow(max(0, min(item_row, len(phase.items) - 1)))
-        self._show_item(self.items.currentRow())
-
-    def _item_text(self, item: PlanItem) -> str:
-        assert self._services is not None
-        exercise = self._services.library.by_id(item.exercise_id)
-        name = exercise.name if exercise else item.exercise_id
-        times = ", ".join(f"{t:%H:%M}" for t in item.schedule.times)
-        dose = dose_summary(item.sets, item.reps, item.hold_s)
-        return f"{name}\n{dose}   {times}"
-
-    def _show_item(self, row: int) -> None:
-        if self._loading:
-            return
-        phase = self._current_phase()
-        item = phase.items[row] if phase is not None and 0 <= row < len(phase.items) else None
-        self.item_form.setEnabled(item is not None)
-        self.remove_button.setEnabled(item is not None)
-        if item is None:
-            self.ranges.setText("")
+    def _show_header(self, plan: Plan | None) -> None:
+        if plan is None:
             return
         self._loading = True
         try:
-            self.sets.setValue(item.sets)
-            self.reps.setValue(item.reps)
-            self.hold.setValue(item.hold_s)
-            self.rest.setValue(item.rest_s)
-            self.tempo.setValue(item.tempo_s)
-            self.side.setCurrentIndex(self.side.findData(item.side))
-            self.note.setText(item.note)
-            self.times.setText(", ".join(f"{t:%H:%M}" for t in item.schedule.times))
-            by_weekday = bool(item.schedule.weekdays)
-            self.on_days.setChecked(by_weekday)
-            self.every.setChecked(not by_weekday)
-            for number, check in enumerate(self.day_boxes, start=1):
-                check.setChecked(number in item.schedule.weekdays)
-            self.every_n.setValue(item.schedule.every_n_days or 1)
-            fallback = self.draft.start if self.draft else date.today()
-            for check, edit, value in (
-                (self.has_from, self.from_date, item.schedule.start),
-                (self.has_until, self.until_date, item.schedule.end),
-            ):
-                check.setChecked(value is not None)
-                edit.setEnabled(value is not None)
-                shown = value or fallback
-                edit.setDate(QDate(shown.year, shown.month, shown.day))
+            self.title_edit.setText(plan.title)
+            self.start_edit.setDate(QDate(plan.start.year, plan.start.month, plan.start.day))
         finally:
             self._loading = False
-        self._show_ranges(item)
 
-    def _show_ranges(self, item: PlanItem) -> None:
-        assert self._services is not None
-        exercise = self._services.library.by_id(item.exercise_id)
-        if exercise is None:
-            return
-        d = exercise.dosage
-        self.ranges.setText(
-            self.tr(
-                "Allowed for %1: sets %2, repetitions %3, hold %4 s, rest %5 s, %6 sessions a day."
-            )
-            .replace("%1", exercise.name)
-            .replace("%2", f"{d.sets.min}-{d.sets.max}")
-            .replace("%3", f"{d.reps.min}-{d.reps.max}")
-            .replace("%4", f"{d.hold_s.min}-{d.hold_s.max}")
-            .replace("%5", f"{d.rest_s.min}-{d.rest_s.max}")
-            .replace("%6", f"{d.per_day.min}-{d.per_day.max}")
-        )
-
-    def _form_changed(self) -> None:
-        if self._loading:
-            return
-        phase = self._current_phase()
-        row = self.items.currentRow()
-        if phase is None or not 0 <= row < len(phase.items):
-            return
-        try:
-            weekdays = [n for n, check in enumerate(self.day_boxes, start=1) if check.isChecked()]
-            schedule = Schedule(
-                times=parse_times(self.times.text()),
-                weekdays=weekdays if self.on_days.isChecked() else [],
-                every_n_days=None if self.on_days.isChecked() else self.every_n.value(),
-                start=_date_of(self.from_date) if self.has_from.isChecked() else None,
-                end=_date_of(self.until_date) if self.has_until.isChecked() else None,
-            )
-            item = PlanItem(
-                exercise_id=phase.items[row].exercise_id,
-                sets=self.sets.value(),
-                reps=self.reps.value(),
-                hold_s=self.hold.value(),
-                rest_s=self.rest.value(),
-                tempo_s=self.tempo.value(),
-                side=self.side.currentData(),
-                note=self.note.text(),
-                schedule=schedule,
-            )
-        except (ValidationError, ValueError) as error:
-            self.from_date.setEnabled(self.has_from.isChecked())
-            self.until_date.setEnabled(self.has_until.isChecked())
-            self._tell(self.problems, self.tr("Not saved yet:") + "\n" + _first_reason(error))
-            self.save_button.setEnabled(False)
-            return
-        self.from_date.setEnabled(self.has_from.isChecked())
-        self.until_date.setEnabled(self.has_until.isChecked())
-        items = list(phase.items)
-        items[row] = item
-        self._loading = True
-        try:
-            self.items.item(row).setText(self._item_text(item))
-        finally:
-            self._loading = False
-        assert self.draft is not None
-        phases = list(self.draft.phases)
-        phases[self.phase_combo.currentIndex()] = phase.model_copy(update={"items": items})
-        self.draft = self.draft.model_copy(update={"phases": phases})
-        self._show_ranges(item)
-        self._update_summary()
+    def _edited(self, plan: Plan) -> None:
+        self._show_header(plan)  # a new plan begun by the editor brings its own name and date
+        self._update_buttons()
 
     def _header_changed(self) -> None:
-        if self._loading or self.draft is None:
+        draft = self.draft
+        if self._loading or draft is None:
             return
-        title = self.title_edit.text().strip() or self.draft.title
-        self.draft = self.draft.model_copy(
-            update={"title": title, "start": _date_of(self.start_edit)}
+        title = self.title_edit.text().strip() or draft.title
+        value = self.start_edit.date()
+        start = date(value.year(), value.month(), value.day())
+        self.editor.set_plan(
+            draft.model_copy(update={"title": title, "start": start}),
+            self.editor.phase_combo.currentIndex(),
+            self.editor.items.currentRow(),
         )
-        self._update_summary()
-
-    def _phase_week_changed(self, week: int) -> None:
-        phase = self._current_phase()
-        if self._loading or phase is None or self.phase_combo.currentIndex() == 0:
-            return
-        self._replace_phase(phase.model_copy(update={"starts_on_day": (week - 1) * 7}))
-
-    def _add_item(self) -> None:
-        assert self._services is not None
-        if self.draft is None:
-            self.start_new_plan()
-        phase = self._current_phase()
-        exercise = self._services.library.by_id(self.exercise_choice.currentData())
-        if phase is None or exercise is None:
-            return
-        dose = exercise.dosage
-        morning_evening = [time(8), time(18)][: max(1, min(2, dose.per_day.default))]
-        item = PlanItem(
-            exercise_id=exercise.id,
-            sets=dose.sets.default,
-            reps=dose.reps.default,
-            hold_s=dose.hold_s.default,
-            rest_s=dose.rest_s.default,
-            tempo_s=dose.tempo_s,
-            schedule=Schedule(
-                times=morning_evening,
-                weekdays=list(range(1, 8)) if dose.days_per_week.default == 7 else [1, 2, 3, 4, 5],
-            ),
-        )
-        self._replace_phase(
-            phase.model_copy(update={"items": [*phase.items, item]}), len(phase.items)
-        )
-        self.status.setText(
-            self.tr("Added %1. Save the plan to keep it.").replace("%1", exercise.name)
-        )
-
-    def _remove_item(self) -> None:
-        phase = self._current_phase()
-        row = self.items.currentRow()
-        if phase is None or not 0 <= row < len(phase.items):
-            return
-        items = [item for index, item in enumerate(phase.items) if index != row]
-        self._replace_phase(phase.model_copy(update={"items": items}), max(0, row - 1))
-
-    def _add_phase(self) -> None:
-        if self.draft is None:
-            self.start_new_plan()
-            return
-        last = self.draft.phases[-1]
-        phase = Phase(
-            name=self.tr("Phase %1").replace("%1", str(len(self.draft.phases) + 1)),
-            starts_on_day=last.starts_on_day + 14,
-            items=list(last.items),  # a new phase starts as a copy of the previous one
-        )
-        phases = [*self.draft.phases, phase]
-        self._apply(self.draft.model_copy(update={"phases": phases}), len(phases) - 1, 0)
-
-    def _remove_phase(self) -> None:
-        index = self.phase_combo.currentIndex()
-        if self.draft is None or index <= 0:
-            return
-        phases = [p for i, p in enumerate(self.draft.phases) if i != index]
-        self._apply(self.draft.model_copy(update={"phases": phases}), index - 1, 0)
+        self._update_buttons()
 
     def _discard(self) -> None:
         self._set_draft(self._saved_plan)
         self.status.setText(self.tr("Changes discarded."))
 
-    def _limits_changed(self) -> None:
-        if self._services is not None and not self._loading:
-            self._services.settings.set("warn_exercises", self.warn_exercises.value())
-            self._services.settings.set("warn_minutes", self.warn_minutes.value())
-        self._update_summary()
+    def _limits_changed(self, exercises: int, minutes: int) -> None:
+        if self._services is not None:
+            self._services.settings.set("warn_exercises", exercises)
+            self._services.settings.set("warn_minutes", minutes)
 
-    def _update_summary(self) -> None:
-        """Session lengths, the too-long warning and what would stop a save."""
+    def _update_buttons(self) -> None:
+        """Save only a changed draft with nothing to fix; say that there are unsaved changes."""
         if self._services is None or self.draft is None:
-            for label in (self.estimate, self.warning, self.problems):
-                self._tell(label, "")
             self.save_button.setEnabled(False)
             self.discard_button.setEnabled(False)
             return
-        phase = self._current_phase()
-        per_slot: dict[time, list[float]] = {}
-        for item in phase.items if phase else []:
-            exercise = self._services.library.by_id(item.exercise_id)
-            if exercise is None:
-                continue
-            for slot in item.schedule.times:
-                per_slot.setdefault(slot, []).append(estimate_item_seconds(item, exercise) / 60)
-        if per_slot:
-            parts = [
-                self.tr("%1: about %2 min")
-                .replace("%1", f"{slot:%H:%M}")
-                .replace("%2", str(max(1, round(sum(minutes)))))
-                for slot, minutes in sorted(per_slot.items())
-            ]
-            self.estimate.setText(self.tr("Session length: ") + ";  ".join(parts))
-        else:
-            self.estimate.setText(self.tr("Add exercises from the library to this phase."))
-        too_many = [s for s, m in per_slot.items() if len(m) > self.warn_exercises.value()]
-        too_long = [s for s, m in per_slot.items() if sum(m) > self.warn_minutes.value()]
-        warnings = []
-        if too_many:
-            warnings.append(
-                self.tr("The %1 session has more than %2 exercises.")
-                .replace("%1", ", ".join(f"{s:%H:%M}" for s in sorted(too_many)))
-                .replace("%2", str(self.warn_exercises.value()))
-            )
-        if too_long:
-            warnings.append(
-                self.tr("The %1 session takes longer than %2 minutes.")
-                .replace("%1", ", ".join(f"{s:%H:%M}" for s in sorted(too_long)))
-                .replace("%2", str(self.warn_minutes.value()))
-            )
-        if warnings:
-            warnings.append(
-                self.tr("Shorter sessions are easier to keep up; consider splitting it.")
-            )
-        self._tell(self.warning, "⚠ " + " ".join(warnings) if warnings else "")
-        problems = self._services.plans.problems(self.draft)
-        self._tell(
-            self.problems,
-            self.tr("Not saved yet:") + "\n" + "\n".join(problems) if problems else "",
-        )
         dirty = self.has_unsaved_changes()
-        self.save_button.setEnabled(dirty and not problems)
+        self.save_button.setEnabled(dirty and not self.editor.problem_list())
         self.discard_button.setEnabled(dirty)
         if dirty and not self.status.text().startswith(self.tr("Added")):
             self.status.setText(self.tr("You have unsaved changes."))
 
-    @staticmethod
-    def _tell(label: QLabel, text: str) -> None:
-        """Show a message line only while it has something to say."""
-        label.setText(text)
-        label.setVisible(bool(text))
+    def _show_problem(self, text: str) -> None:
+        self.editor.problems.setText(text)
+        self.editor.problems.setVisible(True)
 
     def _emit(self, changes: Changes) -> None:
         if self._bus is not None:
@@ -736,14 +277,3 @@ class PlanView(QWidget):
     def _on_changed(self, changes: Changes) -> None:
         if changes.plan and not self.has_unsaved_changes():
             self._load_saved()
-
-
-def _date_of(edit: QDateEdit) -> date:
-    value = edit.date()
-    return date(value.year(), value.month(), value.day())
-
-
-def _first_reason(error: Exception) -> str:
-    if isinstance(error, ValidationError):
-        return "; ".join(e["msg"].removeprefix("Value error, ") for e in error.errors())
-    return str(error)
