@@ -39,8 +39,8 @@ from rehab_app.core.errors import Problem, RehabError
 from rehab_app.core.exercise import Exercise
 from rehab_app.core.plan import PainThresholds, Phase, Plan
 from rehab_app.formats import bundled
-from rehab_app.formats.exercise_toml import parse_exercise, problems_from, suggest
-from rehab_app.formats.pack import layout, limits
+from rehab_app.formats.exercise_toml import parse_exercise
+from rehab_app.formats.pack import content, layout, limits
 from rehab_app.formats.pack.errors import PackError
 from rehab_app.formats.pack.manifest import PACK_FORMAT_VERSION, PackManifest
 from rehab_app.formats.pack.signing import (
@@ -164,28 +164,23 @@ def load_source(folder: Path, library: Library, today: date | None = None) -> Pa
     if problems:
         raise PackError(problems)
 
-    manifest_data = _toml(members[layout.MANIFEST], layout.MANIFEST, problems)
-    manifest = _manifest(manifest_data, problems) if manifest_data is not None else None
+    manifest_data = content.parse_toml(layout.MANIFEST, members[layout.MANIFEST], problems)
+    manifest = None
+    if manifest_data is not None:
+        # A source folder rightly leaves `created` to the build.
+        defaults = {"created": _PLACEHOLDER_CREATED}
+        manifest = content.parse_manifest(manifest_data, __version__, problems, defaults)
     built_in = library.built_in()
-    exercises, pictures = _exercises(folder, members, built_in, problems)
-    plan_data = _toml(members[layout.PLAN], layout.PLAN, problems)
+    media = {layout.media_file_name(name) for name in members if name.startswith("media/")}
+    files = {name: data for name, data in members.items() if name.startswith("exercises/")}
+    exercises = content.parse_exercises(files, media, built_in, problems)
+    pictures = {exercise.id: folder / "media" / exercise.illustration for exercise in exercises}
+    plan_data = content.parse_toml(layout.PLAN, members[layout.PLAN], problems)
     plan = None
     if plan_data is not None:
-        plan = _plan(plan_data, manifest, today, problems)
-    if plan is not None:
-        known = {**built_in, **{exercise.id: exercise for exercise in exercises}}
-        for phase_index, phase in enumerate(plan.phases):
-            for item_index, item in enumerate(phase.items):
-                if item.exercise_id not in known:
-                    problems.append(
-                        Problem(
-                            layout.PLAN,
-                            f"phases item {phase_index + 1}.items item {item_index + 1}"
-                            ".exercise_id",
-                            f"unknown exercise id '{item.exercise_id}'"
-                            f"{suggest(item.exercise_id, known)}",
-                        )
-                    )
+        usable = {**built_in, **{exercise.id: exercise for exercise in exercises}}
+        # Doses out of range still open, so the therapist can correct them; export refuses.
+        plan = content.parse_plan(plan_data, manifest, usable, today, problems, check_doses=False)
     if problems or manifest is None or plan is None or manifest_data is None:
         raise PackError(problems)
     assert plan_data is not None
@@ -205,116 +200,6 @@ def load_source(folder: Path, library: Library, today: date | None = None) -> Pa
         created=manifest.created if "created" in manifest_data else None,
         min_app_version=manifest.min_app_version,
     )
-
-
-def _toml(data: bytes, member: str, problems: list[Problem]) -> dict[str, Any] | None:
-    try:
-        return tomllib.loads(data.decode("utf-8"))
-    except UnicodeDecodeError:
-        problems.append(Problem(member, "", "is not UTF-8 text"))
-    except tomllib.TOMLDecodeError as error:
-        problems.append(Problem(member, "", f"is not valid TOML: {error}"))
-    return None
-
-
-def _manifest(data: dict[str, Any], problems: list[Problem]) -> PackManifest | None:
-    version = data.get("format_version")
-    if isinstance(version, int) and version > PACK_FORMAT_VERSION:
-        problems.append(
-            Problem(
-                layout.MANIFEST,
-                "format_version",
-                f"{version}: this pack was made by a newer version of rehab_app",
-            )
-        )
-        return None
-    try:
-        return PackManifest.model_validate({"created": _PLACEHOLDER_CREATED, **data})
-    except ValidationError as error:
-        problems.extend(problems_from(layout.MANIFEST, error, PackManifest))
-        return None
-
-
-def _plan(
-    data: dict[str, Any], manifest: PackManifest | None, today: date, problems: list[Problem]
-) -> Plan | None:
-    data = dict(data)
-    for key in ("thresholds", "message"):
-        if key in data:
-            problems.append(Problem(layout.PLAN, key, "belongs in manifest.toml, not in the plan"))
-            del data[key]
-    if manifest is not None:
-        data.setdefault("title", manifest.title)
-        data["thresholds"] = manifest.thresholds.model_dump()
-        data["message"] = manifest.message
-    data.setdefault("start", today)
-    try:
-        return Plan.model_validate(data)
-    except ValidationError as error:
-        problems.extend(problems_from(layout.PLAN, error, Plan))
-        return None
-
-
-def _exercises(
-    folder: Path,
-    members: Mapping[str, bytes],
-    built_in: Mapping[str, Exercise],
-    problems: list[Problem],
-) -> tuple[list[Exercise], dict[str, Path]]:
-    exercises: list[Exercise] = []
-    pictures: dict[str, Path] = {}
-    media = {layout.media_file_name(name) for name in members if name.startswith("media/")}
-    for name in sorted(members):
-        if not name.startswith("exercises/"):
-            continue
-        try:
-            text = members[name].decode("utf-8")
-        except UnicodeDecodeError:
-            problems.append(Problem(name, "", "is not UTF-8 text"))
-            continue
-        exercise, found = parse_exercise(text, name)
-        if exercise is not None:
-            expected = layout.exercise_id_of(name)
-            if exercise.id != expected:
-                found.append(
-                    Problem(name, "id", f"'{exercise.id}' must match the name '{expected}'")
-                )
-            if exercise.id in built_in:
-                found.append(
-                    Problem(
-                        name,
-                        "id",
-                        f"'{exercise.id}' is a built-in exercise; give the pack's own exercise"
-                        " a different id",
-                    )
-                )
-            if exercise.illustration not in media:
-                found.append(
-                    Problem(
-                        name,
-                        "illustration",
-                        f"'{exercise.illustration}' is not in the pack's media folder"
-                        f"{suggest(exercise.illustration, media)}",
-                    )
-                )
-        if found or exercise is None:
-            problems.extend(found)
-            continue
-        exercises.append(exercise)
-        pictures[exercise.id] = folder / "media" / exercise.illustration
-    known = set(built_in) | {exercise.id for exercise in exercises}
-    for exercise in exercises:
-        for key in ("progression_to", "regression_to"):
-            for target in getattr(exercise, key):
-                if target not in known:
-                    problems.append(
-                        Problem(
-                            f"exercises/{exercise.id}.toml",
-                            key,
-                            f"unknown exercise id '{target}'{suggest(target, known)}",
-                        )
-                    )
-    return exercises, pictures
 
 
 # -- writing the folder ---------------------------------------------------------------------------

@@ -41,7 +41,9 @@ def reencode(path: Path, member: str) -> EncodedPicture:
                         f"is {width} x {height} pixels; the limit is"
                         f" {MAX_IMAGE_SIDE} x {MAX_IMAGE_SIDE}"
                     )
-                if image.format != expected:
+                # A phone's JPEG often carries more pictures (MPO); the first one is the photo.
+                found = "JPEG" if image.format == "MPO" else image.format
+                if found != expected:
                     raise ValueError(f"is not a {expected} picture (it is {image.format})")
                 image.load()
                 upright = ImageOps.exif_transpose(image)  # phone photos keep their orientation
@@ -49,7 +51,9 @@ def reencode(path: Path, member: str) -> EncodedPicture:
     except ValueError:
         raise
     except Exception as error:
-        raise ValueError(f"is not a picture that can be opened ({error})") from error
+        # Decoders name the file they read: that is our staging file, not the pack's member.
+        reason = str(error).replace(f"'{path}'", "").replace(str(path), "").strip()
+        raise ValueError(f"is not a picture that can be opened ({reason})") from error
 
 
 def _encode(image: Image.Image, kind: str) -> EncodedPicture:

@@ -18,29 +18,25 @@ import json
 import os
 import stat
 import tempfile
-import tomllib
 import zipfile
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 from pydantic import ValidationError
 
 from rehab_app.core.errors import Problem
 from rehab_app.core.exercise import Exercise
 from rehab_app.core.plan import Plan
-from rehab_app.formats.exercise_toml import parse_exercise, problems_from, suggest
-from rehab_app.formats.pack import layout, limits
+from rehab_app.formats.exercise_toml import problems_from
+from rehab_app.formats.pack import content, layout, limits
 from rehab_app.formats.pack.errors import PackError
 from rehab_app.formats.pack.layout import MemberKind
 from rehab_app.formats.pack.manifest import (
-    PACK_FORMAT_VERSION,
     PackManifest,
     PackSignature,
-    version_tuple,
 )
 from rehab_app.formats.pack.signing import Signer, verify
 
@@ -274,7 +270,11 @@ class _Reader:
         if self.problems:
             raise PackError(self.problems)
 
-        manifest = self._manifest(members[layout.MANIFEST])
+        problems = self.problems
+        manifest_data = content.parse_toml(layout.MANIFEST, members[layout.MANIFEST].data, problems)
+        manifest = None
+        if manifest_data is not None:
+            manifest = content.parse_manifest(manifest_data, self.app_version, problems, {})
         hashes = {
             name: member.sha256 for name, member in members.items() if name != layout.SIGNATURE
         }
@@ -282,10 +282,19 @@ class _Reader:
         if layout.SIGNATURE in members:
             signer = self._signature(members[layout.SIGNATURE], manifest, hashes)
         pictures = self._pictures([m for m in members.values() if m.kind is MemberKind.MEDIA])
-        exercises = self._exercises(
-            [m for m in members.values() if m.kind is MemberKind.EXERCISE], pictures
-        )
-        plan = self._plan(members[layout.PLAN], manifest, {e.id: e for e in exercises})
+        files = {m.name: m.data for m in members.values() if m.kind is MemberKind.EXERCISE}
+        exercises = [
+            # The picture is kept under its own hash; the pack's file name is forgotten here.
+            exercise.model_copy(
+                update={"illustration": pictures[exercise.illustration].stored_name}
+            )
+            for exercise in content.parse_exercises(files, pictures, self.built_in, problems)
+        ]
+        plan = None
+        plan_data = content.parse_toml(layout.PLAN, members[layout.PLAN].data, problems)
+        if plan_data is not None:
+            usable = {**self.built_in, **{exercise.id: exercise for exercise in exercises}}
+            plan = content.parse_plan(plan_data, manifest, usable, self.today, problems)
         if self.problems or manifest is None or plan is None:
             raise PackError(self.problems)
         return PackContents(
@@ -298,49 +307,10 @@ class _Reader:
             staging=self.staging,
         )
 
-    def _toml(self, member: _Member) -> dict[str, Any] | None:
-        try:
-            return tomllib.loads(member.data.decode("utf-8"))
-        except UnicodeDecodeError:
-            self.problems.append(Problem(member.name, "", "is not UTF-8 text"))
-        except tomllib.TOMLDecodeError as error:
-            self.problems.append(Problem(member.name, "", f"is not valid TOML: {error}"))
-        except RecursionError:
-            self.problems.append(Problem(member.name, "", "is nested too deeply"))
-        return None
-
-    def _manifest(self, member: _Member) -> PackManifest | None:
-        data = self._toml(member)
-        if data is None:
-            return None
-        version = data.get("format_version")
-        if isinstance(version, int) and version > PACK_FORMAT_VERSION:
-            raise PackError.one(
-                member.name,
-                f"{version}: this pack was made by a newer version of rehab_app"
-                f" (this one reads format {PACK_FORMAT_VERSION}); please update the app",
-                "format_version",
-            )
-        try:
-            manifest = PackManifest.model_validate(data)
-        except ValidationError as error:
-            self.problems.extend(problems_from(member.name, error, PackManifest))
-            return None
-        if version_tuple(manifest.min_app_version) > version_tuple(self.app_version):
-            self.problems.append(
-                Problem(
-                    member.name,
-                    "min_app_version",
-                    f"this pack needs rehab_app {manifest.min_app_version} or newer"
-                    f" (this is {self.app_version}); please update the app",
-                )
-            )
-        return manifest
-
     def _signature(
         self, member: _Member, manifest: PackManifest | None, hashes: dict[str, str]
     ) -> Signer | None:
-        data = self._toml(member)
+        data = content.parse_toml(member.name, member.data, self.problems)
         if data is None:
             return None
         try:
@@ -400,8 +370,11 @@ class _Reader:
             finally:
                 member.staged.unlink(missing_ok=True)
 
-        with ThreadPoolExecutor(max_workers=max(1, min(len(media), os.cpu_count() or 1))) as pool:
-            results = list(pool.map(reencode, media))
+        if len(media) > 1:
+            with ThreadPoolExecutor(max_workers=min(len(media), os.cpu_count() or 1)) as pool:
+                results = list(pool.map(reencode, media))
+        else:
+            results = [reencode(member) for member in media]
         found: dict[str, PackPicture] = {}
         for member, encoded in zip(media, results, strict=True):
             if isinstance(encoded, ValueError):
@@ -413,103 +386,6 @@ class _Reader:
                 member.name, encoded.stored_name, staged, encoded.width, encoded.height
             )
         return found
-
-    def _exercises(self, files: list[_Member], pictures: dict[str, PackPicture]) -> list[Exercise]:
-        parsed: list[Exercise] = []
-        for member in sorted(files, key=lambda m: m.name):
-            try:
-                text = member.data.decode("utf-8")
-            except UnicodeDecodeError:
-                self.problems.append(Problem(member.name, "", "is not UTF-8 text"))
-                continue
-            try:
-                exercise, found = parse_exercise(text, member.name)
-            except RecursionError:
-                exercise, found = None, [Problem(member.name, "", "is nested too deeply")]
-            expected_id = layout.exercise_id_of(member.name)
-            if exercise is not None and exercise.id != expected_id:
-                found.append(
-                    Problem(
-                        member.name, "id", f"'{exercise.id}' must match the name '{expected_id}'"
-                    )
-                )
-            if exercise is not None and exercise.id in self.built_in:
-                found.append(
-                    Problem(
-                        member.name,
-                        "id",
-                        f"'{exercise.id}' is a built-in exercise; give the pack's own"
-                        " exercise a different id",
-                    )
-                )
-            if exercise is not None and exercise.illustration not in pictures:
-                found.append(
-                    Problem(
-                        member.name,
-                        "illustration",
-                        f"'{exercise.illustration}' is not in the pack's media folder"
-                        f"{suggest(exercise.illustration, pictures)}",
-                    )
-                )
-            if found or exercise is None:
-                self.problems.extend(found)
-                continue
-            stored = pictures[exercise.illustration].stored_name
-            parsed.append(exercise.model_copy(update={"illustration": stored}))
-        known = set(self.built_in) | {exercise.id for exercise in parsed}
-        for exercise in parsed:
-            for key in ("progression_to", "regression_to"):
-                for target in getattr(exercise, key):
-                    if target not in known:
-                        self.problems.append(
-                            Problem(
-                                f"exercises/{exercise.id}.toml",
-                                key,
-                                f"unknown exercise id '{target}'{suggest(target, known)}",
-                            )
-                        )
-        return parsed
-
-    def _plan(
-        self, member: _Member, manifest: PackManifest | None, custom: dict[str, Exercise]
-    ) -> Plan | None:
-        data = self._toml(member)
-        if data is None:
-            return None
-        for key in ("thresholds", "message"):
-            if key in data:
-                self.problems.append(
-                    Problem(member.name, key, "belongs in manifest.toml, not in the plan")
-                )
-                del data[key]
-        if manifest is not None:
-            data.setdefault("title", manifest.title)
-            data["thresholds"] = manifest.thresholds.model_dump()
-            data["message"] = manifest.message
-        data.setdefault("start", self.today)
-        try:
-            plan = Plan.model_validate(data)
-        except ValidationError as error:
-            self.problems.extend(problems_from(member.name, error, Plan))
-            return None
-        library = {**self.built_in, **custom}
-        for phase_index, phase in enumerate(plan.phases):
-            for item_index, item in enumerate(phase.items):
-                where = f"phases item {phase_index + 1}.items item {item_index + 1}"
-                exercise = library.get(item.exercise_id)
-                if exercise is None:
-                    self.problems.append(
-                        Problem(
-                            member.name,
-                            f"{where}.exercise_id",
-                            f"unknown exercise id '{item.exercise_id}'"
-                            f"{suggest(item.exercise_id, library)}",
-                        )
-                    )
-                    continue
-                for text in item.dose_problems(exercise):
-                    self.problems.append(Problem(member.name, where, text))
-        return plan
 
 
 def _size(limit: int) -> str:
