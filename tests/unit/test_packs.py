@@ -226,3 +226,23 @@ def test_a_failed_transaction_leaves_the_data_folder_as_it_was(
     assert plan_versions(app_services) == count
     assert not any((data_dir / "media").iterdir())  # the pictures it copied are gone again
     assert app_services.library.by_id("sit_to_stand") is None
+
+
+def test_the_preview_writes_nothing_in_the_data_folder(
+    tmp_path: Path, app_services, data_dir: Path
+) -> None:
+    pack = build(tmp_path, app_services.library, "strengthening", new_private_key())
+
+    def snapshot() -> dict[str, bytes]:
+        return {
+            str(path.relative_to(data_dir)): path.read_bytes()
+            for path in sorted(data_dir.rglob("*"))
+            if path.is_file() and not path.name.endswith(("-wal", "-shm"))
+        }
+
+    before = snapshot()
+    preview = app_services.packs.preview(pack)
+    assert preview._staging is not None and data_dir not in preview._staging.parents
+    assert snapshot() == before
+    preview.close()
+    assert snapshot() == before
