@@ -14,7 +14,7 @@ from pathlib import Path
 
 DATA_DIR_VARIABLE = "REHAB_APP_DATA_DIR"
 APPLICATION_NAME = "rehab_app"
-COMMANDS = frozenset({"exercises", "demo-data", "pack"})
+COMMANDS = frozenset({"exercises", "demo-data", "pack", "db", "export", "report"})
 
 
 def default_data_dir() -> Path:
@@ -87,9 +87,10 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=1)
     demo.set_defaults(handler=_demo_data)
 
-    from rehab_app.cli import packs
+    from rehab_app.cli import db, exports, packs, report
 
-    packs.add_commands(commands)
+    for module in (packs, report, exports, db):
+        module.add_commands(commands)
     return parser
 
 
