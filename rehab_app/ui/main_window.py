@@ -88,30 +88,17 @@ class MainWindow(QMainWindow):
         self.services: AppServices | None = None
         self._banner: DataBanner | None = None
         self.views: dict[str, QWidget] = {
-            "today": PlaceholderView(self.tr("Today"), self.tr("Opening your data…"), built=True),
+            "today": PlaceholderView(self.tr("Today"), self.tr("Opening your data…")),
             "library": PlaceholderView(
-                self.tr("Exercise library"), self.tr("Loading the exercises…"), built=True
+                self.tr("Exercise library"), self.tr("Loading the exercises…")
             ),
-            "plan": PlaceholderView(self.tr("My plan"), self.tr("Opening your data…"), built=True),
-            "diary": PlaceholderView(
-                self.tr("Pain diary"),
-                self.tr("Here you will record back and leg pain and other symptoms."),
-            ),
-            "progress": PlaceholderView(
-                self.tr("Progress"),
-                self.tr("Here charts will show whether your pain is changing over time."),
-            ),
-            "packs": PlaceholderView(
-                self.tr("Exercise packs"),
-                self.tr(
-                    "Here you will import a pack from your therapist, and therapists will"
-                    " prepare packs for their patients."
-                ),
-            ),
+            "plan": PlaceholderView(self.tr("My plan"), self.tr("Opening your data…")),
+            "diary": PlaceholderView(self.tr("Pain diary"), self.tr("Opening your data…")),
+            "progress": PlaceholderView(self.tr("Progress"), self.tr("Opening your data…")),
+            "packs": PlaceholderView(self.tr("Exercise packs"), self.tr("Opening your data…")),
             "player": PlaceholderView(
                 self.tr("Guided session"),
                 self.tr("Start a session from Today: it will lead you through each exercise."),
-                built=True,
             ),
         }
         titles = {

@@ -1,6 +1,7 @@
 """What an area shows before it exists: a plain statement, never an empty screen.
 
-Used for areas not built yet, and for the Library while its exercises are loading.
+Every area that works on the data shows one while the data opens (a second or two after the
+window appears), and the Library shows one while its exercises load.
 """
 
 from __future__ import annotations
@@ -11,15 +12,10 @@ from rehab_app.ui.widgets.text import heading, own_label
 
 
 class PlaceholderView(QWidget):
-    def __init__(
-        self, title: str, promise: str, built: bool = False, parent: QWidget | None = None
-    ) -> None:
+    def __init__(self, title: str, promise: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         layout = QVBoxLayout(self)
         layout.addWidget(heading(title, level=1, own_words=True))
-        if not built:
-            notice = own_label(self.tr("This part of rehab_app is not built yet."), "notBuilt")
-            layout.addWidget(notice)
         layout.addWidget(own_label(promise))
         layout.addStretch(1)
         self.setAccessibleName(title)
