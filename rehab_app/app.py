@@ -125,12 +125,14 @@ def _run_gui(options: argparse.Namespace) -> int:
     window = MainWindow()
     window._screenshot_mode = bool(options.screenshot)
     window.handout_writer = _write_handout
+    window.report_writer = _write_report
     context = AppContext(data_dir, window)
-    instance.arguments_received.connect(lambda _args: _bring_to_front(window))
-    instance.arguments_received.connect(window.open_files)
+    # context.window, not window: a restore replaces the window (issue 6, _replace_window).
+    instance.arguments_received.connect(lambda _args: _bring_to_front(context.window))
+    instance.arguments_received.connect(lambda args: context.window.open_files(args))
     # Packs named on the command line open once the data is (queued until then).
     window.open_files([str(Path(name).absolute()) for name in options.files])
-    window.restore_requested.connect(lambda backup: _restore(context, backup))
+    _connect_data_requests(context, window)
     _log_milestones(window)
     window.first_painted.connect(instance.listen)
     window.first_painted.connect(lambda: _open_in_background(context))
@@ -214,26 +216,133 @@ def _open_in_background(context: AppContext) -> None:
     run_in_background(load_library, library_loaded, library_failed)
 
 
+# Restore, delete everything, and the backup on close (issue 6) -------------------------------
+
+
+def _connect_data_requests(context: AppContext, window: MainWindow) -> None:
+    window.restore_requested.connect(lambda backup: _restore(context, backup))
+    window.fresh_start_requested.connect(lambda: _start_fresh(context))
+
+
 def _restore(context: AppContext, backup: Path) -> None:
+    """Restore `backup`: from the damaged-data notice, or from File → Your data.
+
+    With the data open, the backup service restores it (backing up the current data first,
+    and closing the engine before the files move) and the window is rebuilt on the restored
+    data. Without open data (it was damaged) the damaged file is moved aside and the services
+    are built for the first time, on the same window.
+    """
     from rehab_app.ui.tasks import run_in_background
 
     clock = context.clock
     assert clock is not None, "a restore is only offered after the data was opened"
+    window = context.window
+    services = window.services
 
     def restore() -> OpenedData:
+        if services is not None:
+            return services.backups.restore(backup)
         from rehab_app.services.maintenance import restore_backup
 
         return restore_backup(context.data_dir, backup, clock)
 
     def restored(result: OpenedData) -> None:
         context.opened = result
+        if services is not None:
+            _replace_window(context, result, _restored_message(backup, clock))
+            return
         if result.engine is not None and context.library is not None:
             from rehab_app.services.bundle import build_services
 
-            context.window.attach_services(build_services(result.engine, context.library, clock))
-        context.window.show_data_status(result.status)
+            window.attach_services(build_services(result.engine, context.library, clock))
+        window.show_data_status(result.status)
 
-    run_in_background(restore, restored, lambda e: _report_failure(context.window, e))
+    run_in_background(restore, restored, lambda e: _report_failure(window, e))
+
+
+def _restored_message(backup: Path, clock: Clock) -> str:
+    from zoneinfo import ZoneInfo
+
+    from PySide6.QtCore import QCoreApplication
+
+    from rehab_app.storage.backup import backup_taken_at
+    from rehab_app.ui.dialogs.data_settings import when_words
+
+    now = clock.now()
+    taken = backup_taken_at(backup)
+    when = when_words(taken.astimezone(ZoneInfo(now.tz_name)), now.local_day) if taken else ""
+    return QCoreApplication.translate(
+        "app",
+        "Your data is back as it was: %1. What you had just before was backed up first.",
+    ).replace("%1", when or backup.name)
+
+
+def _start_fresh(context: AppContext) -> None:
+    """The person confirmed "delete everything" twice: delete, then start on an empty folder."""
+    from rehab_app.ui.tasks import run_in_background
+
+    clock = context.clock
+    window = context.window
+    services = window.services
+    if clock is None or services is None:
+        return
+
+    def delete() -> OpenedData:
+        from rehab_app.services.maintenance import open_data_folder
+
+        services.backups.delete_everything()
+        return open_data_folder(context.data_dir, clock)
+
+    def deleted(result: OpenedData) -> None:
+        from PySide6.QtCore import QCoreApplication
+
+        context.opened = result
+        message = QCoreApplication.translate(
+            "app", "Everything was deleted. rehab_app starts afresh, as on the first day."
+        )
+        _replace_window(context, result, message)
+
+    run_in_background(delete, deleted, lambda e: _report_failure(window, e))
+
+
+def _replace_window(context: AppContext, result: OpenedData, message: str) -> None:
+    """Show newly opened data in a new window, and close the old one.
+
+    Everything the old window built on the data (screens, undo history, reminder and backup
+    timers, menus added by attach_services) belongs to data that is gone; attach_services
+    builds those once per window, so a new window is the one clean way to drop them all.
+    """
+    from rehab_app.ui.main_window import MainWindow
+
+    old = context.window
+    if old.backup_scheduler is not None:
+        old.backup_scheduler.stop()
+    window = MainWindow()
+    window._screenshot_mode = old._screenshot_mode
+    window.handout_writer = old.handout_writer
+    window.report_writer = old.report_writer
+    window.setGeometry(old.geometry())
+    _connect_data_requests(context, window)
+    context.window = window
+    if context.library is not None:
+        window.show_library(context.library)
+    if result.engine is not None and context.library is not None and context.clock is not None:
+        from rehab_app.services.bundle import build_services
+
+        window.attach_services(build_services(result.engine, context.library, context.clock))
+    window.show_data_status(result.status)
+    if result.engine is not None:
+        window.statusBar().showMessage(message)
+    window.show_view("today")
+    if old.isMaximized():
+        window.showMaximized()
+    else:
+        window.show()
+    old.close()
+    old.deleteLater()
+
+
+# ----------------------------------------------------------------------------------------------
 
 
 def _report_failure(window: MainWindow, error: BaseException) -> None:
@@ -290,6 +399,9 @@ def _arrange_screenshot(
 
 
 def _shut_down(context: AppContext) -> None:
+    # Issue 6: a last backup if anything changed (after quick_check), before the engine goes.
+    if context.window.backup_scheduler is not None:
+        context.window.backup_scheduler.shut_down()
     if context.opened is not None and context.opened.engine is not None:
         context.opened.engine.dispose()
 
@@ -299,3 +411,10 @@ def _write_handout(*arguments: Any) -> int:
     from rehab_app.reports.handout import write_plan_handout
 
     return write_plan_handout(*arguments)
+
+
+def _write_report(*arguments: Any) -> int:
+    """The Progress screen writes the visit report through this (reports load on first use)."""
+    from rehab_app.reports.visit_report import write_visit_report
+
+    return write_visit_report(*arguments)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 DATA_DIR_VARIABLE = "REHAB_APP_DATA_DIR"
 APPLICATION_NAME = "rehab_app"
-COMMANDS = frozenset({"exercises", "demo-data", "pack", "db", "export", "report"})
+COMMANDS = frozenset({"exercises", "demo-data", "pack", "db", "export", "import", "report"})
 
 
 def default_data_dir() -> Path:

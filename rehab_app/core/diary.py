@@ -7,6 +7,7 @@ is recorded as an ordered extent, so "spreading" and "centralising" can be compu
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Annotated
@@ -104,3 +105,17 @@ class DiaryEntry(BaseModel):
 #: An entry about a moment this long before it was written is marked as recalled later,
 #: because recalled pain is less reliable than pain rated at the time (clinical.md §6).
 RETROSPECTIVE_AFTER_HOURS = 2
+
+
+@dataclass(frozen=True)
+class DiaryRecord:
+    """An entry with the times stored around it, as a file brings it back (CSV import).
+
+    Unlike `DiaryService.add`, an import keeps the original zone, the moment the entry was
+    written and whether it was recalled later, so a round trip changes nothing.
+    """
+
+    entry: DiaryEntry  # `at` set and aware
+    tz_name: str
+    entered_utc: datetime
+    retrospective: bool

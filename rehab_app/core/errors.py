@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Self
 
 
 @dataclass(frozen=True, order=True)
@@ -24,3 +26,15 @@ class RehabError(Exception):
 
 class StorageError(RehabError):
     """The database cannot be used as it is; nothing was written to it."""
+
+
+class ProblemsError(RehabError):
+    """A file cannot be used as it is; `problems` lists every reason, each with its place."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = tuple(problems)
+        super().__init__("\n".join(str(problem) for problem in self.problems))
+
+    @classmethod
+    def one(cls, source: str, message: str, field: str = "") -> Self:
+        return cls([Problem(source, field, message)])

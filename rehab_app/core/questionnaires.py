@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -190,6 +190,26 @@ def psfs_from_answers(stored: Mapping[str, Any]) -> list[PsfsActivity]:
 def carried_over_names(stored: Mapping[str, Any] | None) -> list[str]:
     """The activity names to offer again, from the previous response's stored answers."""
     return [a.name for a in psfs_from_answers(stored)] if stored else []
+
+
+# Records --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QuestionnaireRecord:
+    """A completed questionnaire with its stored score, as a file brings it back (CSV import).
+
+    The score is kept as it was stored, not recomputed: the history must survive any later
+    change to the scoring above.
+    """
+
+    kind: str
+    at_utc: datetime  # aware
+    tz_name: str
+    answers: dict[str, Any]
+    score: float | None
+    answered: int
+    note: str = ""
 
 
 # Comparing with earlier answers --------------------------------------------------------------

@@ -32,6 +32,12 @@ def stamp(at_utc: datetime, tz_name: str) -> Stamp:
     return Stamp(at_utc=utc, tz_name=tz_name, local_day=utc.astimezone(ZoneInfo(tz_name)).date())
 
 
+def iso_local(at: datetime, tz_name: str) -> str:
+    """`2026-03-29T08:30:00+01:00`: the local time in the zone with its offset at that moment
+    (ISO 8601, as exports write it; fractions of a second only when there are some)."""
+    return stamp(at, tz_name).local.isoformat()
+
+
 class Clock(Protocol):
     """Where services get "now" from; tests pass a fake one."""
 
@@ -44,3 +50,15 @@ class SystemClock:
 
     def now(self) -> Stamp:
         return stamp(datetime.now(UTC), self.tz_name)
+
+
+@dataclass(frozen=True)
+class FixedClock:
+    """A clock stopped at one moment: for history written after the fact (demo data) and for
+    looking at someone else's data "as of" the day it was exported (visit bundles)."""
+
+    at_utc: datetime
+    tz_name: str
+
+    def now(self) -> Stamp:
+        return stamp(self.at_utc, self.tz_name)

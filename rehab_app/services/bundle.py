@@ -8,12 +8,15 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from rehab_app.core.timestamps import Clock
+from rehab_app.services.backups import BackupService
 from rehab_app.services.catalog import Library
 from rehab_app.services.diary import DiaryService
+from rehab_app.services.exports import ExportService
 from rehab_app.services.packs import PackService
 from rehab_app.services.plans import PlanService
 from rehab_app.services.progress import ProgressService
 from rehab_app.services.questionnaires import QuestionnaireService
+from rehab_app.services.report import ReportService
 from rehab_app.services.safety import SafetyService
 from rehab_app.services.sessions import SessionService
 from rehab_app.services.settings import SettingsService
@@ -30,6 +33,9 @@ class AppServices:
     progress: ProgressService
     questionnaires: QuestionnaireService
     packs: PackService
+    exports: ExportService
+    report: ReportService
+    backups: BackupService
     clock: Clock
     data_dir: Path
 
@@ -42,16 +48,27 @@ def build_services(engine: Engine, library: Library, clock: Clock) -> AppService
     packs = PackService(engine, data_dir, library, plans, clock)
     packs.load_custom_exercises()
     diary = DiaryService(engine, clock)
+    sessions = SessionService(engine, plans, clock)
+    settings = SettingsService(engine)
+    safety = SafetyService(engine, diary, clock)
+    progress = ProgressService(engine, diary, clock)
+    questionnaires = QuestionnaireService(engine, clock)
+    report = ReportService(
+        engine, plans, sessions, progress, questionnaires, safety, settings, clock
+    )
     return AppServices(
         library=library,
         plans=plans,
-        sessions=SessionService(engine, plans, clock),
-        settings=SettingsService(engine),
+        sessions=sessions,
+        settings=settings,
         diary=diary,
-        safety=SafetyService(engine, diary, clock),
-        progress=ProgressService(engine, diary, clock),
-        questionnaires=QuestionnaireService(engine, clock),
+        safety=safety,
+        progress=progress,
+        questionnaires=questionnaires,
         packs=packs,
+        exports=ExportService(engine, diary, sessions, questionnaires, plans, settings, clock),
+        report=report,
+        backups=BackupService(engine, data_dir, clock),
         clock=clock,
         data_dir=data_dir,
     )

@@ -27,7 +27,7 @@ from rehab_app.core.pain import advise
 from rehab_app.core.plan import Plan, PlanItem, sides_to_do
 from rehab_app.core.schedule import occurrences_on
 from rehab_app.core.session import Effort, NerveResponse
-from rehab_app.core.timestamps import Stamp, stamp
+from rehab_app.core.timestamps import FixedClock
 from rehab_app.core.vocabulary import Category
 from rehab_app.services.catalog import Library
 from rehab_app.services.plans import PlanService, describe_changes
@@ -47,14 +47,6 @@ class DemoSummary:
     sessions: int
     exercise_logs: int
     plan_versions: int
-
-
-class _FixedClock:
-    def __init__(self, moment: datetime, tz_name: str) -> None:
-        self._moment, self._tz = moment, tz_name
-
-    def now(self) -> Stamp:
-        return stamp(self._moment, self._tz)
 
 
 def _leg_pain_level(fraction: float) -> float:
@@ -90,7 +82,7 @@ def write_demo_data(
 
     # Plans go through the real service, so demo plans obey the same rules as real ones.
     first_moment = at(start, time(9, 0))
-    plans = PlanService(engine, library, _FixedClock(first_moment, tz_name))
+    plans = PlanService(engine, library, FixedClock(first_moment, tz_name))
     plan = plans.starter_plan(start)
     plans.save(plan, describe_changes(None, plan), author="starter")
     first_version = plans.current()
@@ -99,7 +91,7 @@ def write_demo_data(
     if days > 60:
         edit_day = start + timedelta(days=days * 2 // 3)
         edited = _easier_walks(plan)
-        later = PlanService(engine, library, _FixedClock(at(edit_day, time(19, 0)), tz_name))
+        later = PlanService(engine, library, FixedClock(at(edit_day, time(19, 0)), tz_name))
         saved, _ = later.save(edited, describe_changes(plan, edited))
         versions.append((edit_day, saved.id, edited))
 
@@ -228,10 +220,11 @@ def write_demo_data(
             )
             psfs = [max(0, min(10, round(10 - leg_level + rng.gauss(0, 0.7)))) for _ in range(3)]
             answers = {
+                # The stored form PsfsResponse.to_answers writes (and psfs_from_answers reads).
                 "activities": [
-                    ["Sitting at work", psfs[0]],
-                    ["Walking the dog", psfs[1]],
-                    ["Putting on socks", psfs[2]],
+                    {"name": "Sitting at work", "score": psfs[0]},
+                    {"name": "Walking the dog", "score": psfs[1]},
+                    {"name": "Putting on socks", "score": psfs[2]},
                 ]
             }
             questionnaire_rows.append(

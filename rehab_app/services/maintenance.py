@@ -1,27 +1,35 @@
-"""Opening the data folder safely at start-up, and restoring a backup when the file is damaged.
+"""Opening the data folder safely at start-up, and restoring a backup.
 
 Order matters (DATA-SAFETY §1): make the folder private, check the file read-only with
 `quick_check` before anything can write to it, then migrate (which backs up first). A damaged
-or newer database is reported, never written to.
+or newer database is reported, never written to. A restore first backs up the current data
+when it is sound, and keeps a damaged file aside when it is not.
 """
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
-from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError
 
 from rehab_app.core.errors import StorageError
 from rehab_app.core.timestamps import Clock
 from rehab_app.services.status import DataState, DataStatus
-from rehab_app.storage.backup import backup_taken_at, newest_good_backup
+from rehab_app.services.transactions import explain
+from rehab_app.storage.backup import (
+    backup_database,
+    backup_taken_at,
+    copy_database,
+    newest_good_backup,
+)
 from rehab_app.storage.engine import database_path, open_engine
-from rehab_app.storage.files import create_private_file, ensure_private_folder, fsync_folder
-from rehab_app.storage.health import open_read_only, quick_check
-from rehab_app.storage.migrate import NewerDatabaseError, prepare_database
+from rehab_app.storage.files import ensure_private_folder, fsync_folder
+from rehab_app.storage.health import quick_check
+from rehab_app.storage.migrate import NewerDatabaseError, prepare_database, stored_revision
 from rehab_app.storage.tables import AppEvent
 
 
@@ -29,6 +37,10 @@ from rehab_app.storage.tables import AppEvent
 class OpenedData:
     status: DataStatus
     engine: Engine | None = field(default=None, repr=False)
+    #: After a restore: the backup of the sound data it replaced, or the folder a damaged
+    #: database was moved into.
+    before_restore: Path | None = None
+    damaged_kept_in: Path | None = None
 
 
 def open_data_folder(data_dir: Path, clock: Clock) -> OpenedData:
@@ -52,6 +64,13 @@ def open_data_folder(data_dir: Path, clock: Clock) -> OpenedData:
         if isinstance(error, StorageError):
             message = str(error)
         return OpenedData(DataStatus(DataState.UNAVAILABLE, data_dir, db_path, message))
+    except DBAPIError as error:  # e.g. an upgrade that cannot write: rolled back, nothing changed
+        engine.dispose()
+        message = (
+            f"rehab_app could not prepare its data in {data_dir}, and nothing was changed:"
+            f" {explain(error).removeprefix('This was not saved because ')}"
+        )
+        return OpenedData(DataStatus(DataState.UNAVAILABLE, data_dir, db_path, message))
 
     if result.backup is not None:
         _record(
@@ -68,30 +87,84 @@ def open_data_folder(data_dir: Path, clock: Clock) -> OpenedData:
 
 
 def restore_backup(data_dir: Path, backup: Path, clock: Clock) -> OpenedData:
-    """Replace a damaged database with `backup`; the damaged files are kept, moved aside.
+    """Replace the database with `backup`; what it replaces is always kept.
 
-    Only for the damaged state: the damaged file is never opened for writing, and the
-    restore goes through the backup API into a fresh private file.
+    A sound current database is backed up first (reason "before-restore"), so a restore can
+    itself be undone by restoring that backup; its files are then removed, as the backup holds
+    the same data as one checked file. A damaged one cannot be backed up (a damaged file must
+    never replace a good backup), so its files are moved into a `damaged-<time>` folder and
+    kept for a specialist. Whoever holds an engine on the database disposes of it first.
+
+    The damaged file is never opened for writing, and the restore goes through the backup API
+    into a fresh private file. If copying fails, the old files are put back.
     """
     if quick_check(backup):
-        raise StorageError(f"The backup {backup} is damaged too and was not used.")
+        raise StorageError(f"The backup {backup} is damaged and was not used.")
+    if stored_revision(backup) is None:
+        raise StorageError(f"{backup} is not a rehab_app backup, so it was not used.")
     db_path = database_path(data_dir)
     moment = clock.now().at_utc
-    aside = ensure_private_folder(data_dir / f"damaged-{moment:%Y%m%dT%H%M%S}")
-    for suffix in ("", "-wal", "-shm"):
-        damaged = db_path.with_name(db_path.name + suffix)
-        if damaged.exists():
-            damaged.replace(aside / damaged.name)
-    fsync_folder(data_dir)
-    create_private_file(db_path)
-    with closing(open_read_only(backup)) as source, closing(sqlite3.connect(db_path)) as target:
-        source.backup(target)
-    opened = open_data_folder(data_dir, clock)
-    if opened.engine is not None:
-        _record(
-            opened.engine, clock, "backup-restored", f"{backup.name}; damaged file kept in {aside}"
+    sound = db_path.exists() and not quick_check(db_path)
+    kept_as = backup_database(db_path, data_dir, "before-restore", moment) if sound else None
+    files = [
+        path
+        for path in (db_path.with_name(db_path.name + suffix) for suffix in ("", "-wal", "-shm"))
+        if path.exists()
+    ]
+    aside = None
+    if files:
+        aside = _new_folder(
+            data_dir, f"{'replaced' if sound else 'damaged'}-{moment:%Y%m%dT%H%M%S}"
         )
+        for path in files:
+            path.replace(aside / path.name)
+        fsync_folder(data_dir)
+    try:
+        copy_database(backup, db_path)
+    except BaseException:
+        _put_back(db_path, files, aside)
+        raise
+    opened = open_data_folder(data_dir, clock)
+    if sound and opened.status.state != DataState.READY:
+        # The backup could not be opened (written by a newer rehab_app, say): go back to the
+        # sound data rather than leave the person with nothing usable.
+        if opened.engine is not None:
+            opened.engine.dispose()
+        _put_back(db_path, files, aside)
+        raise StorageError(
+            f"The backup {backup.name} could not be used: {opened.status.message} Your data"
+            " was left as it was."
+        )
+    if kept_as is not None and aside is not None:
+        shutil.rmtree(aside)  # the same data is in `kept_as`, checked, in one file
+    if opened.engine is not None:
+        kept = (
+            f"the data before is in {kept_as.name}" if kept_as else f"damaged file kept in {aside}"
+        )
+        _record(opened.engine, clock, "backup-restored", f"{backup.name}; {kept}")
+    opened.before_restore = kept_as
+    opened.damaged_kept_in = None if sound else aside
     return opened
+
+
+def _put_back(db_path: Path, files: list[Path], aside: Path | None) -> None:
+    """Undo a restore that failed half-way: the files moved aside go back in place."""
+    for suffix in ("", "-wal", "-shm", ".partial"):
+        db_path.with_name(db_path.name + suffix).unlink(missing_ok=True)
+    if aside is not None:
+        for path in files:
+            (aside / path.name).replace(path)
+        aside.rmdir()
+    fsync_folder(db_path.parent)
+
+
+def _new_folder(data_dir: Path, name: str) -> Path:
+    """A new private folder `name` (or `name-2` ...): never mixes with an earlier one's files."""
+    candidate, count = data_dir / name, 1
+    while candidate.exists():
+        count += 1
+        candidate = data_dir / f"{name}-{count}"
+    return ensure_private_folder(candidate)
 
 
 def _damaged(data_dir: Path, db_path: Path, problems: list[str]) -> DataStatus:

@@ -62,10 +62,16 @@ class ProgressService:
         self._diary = diary
         self._clock = clock
 
-    def load(self, days: int | None = None, baseline_from: date | None = None) -> ProgressData:
-        """Data for the last `days` days up to today (None: everything)."""
-        today = self._clock.now().local_day
-        first_entry = self._first_day()
+    def load(
+        self, days: int | None = None, baseline_from: date | None = None, last: date | None = None
+    ) -> ProgressData:
+        """Data for the last `days` days up to `last` (None: everything; `last` None: today).
+
+        "Now" in the verdicts is the 7 days up to `last`, so the visit report can judge a
+        period that ended before today the same way the Progress screen judges today.
+        """
+        today = last or self._clock.now().local_day
+        first_entry = self.first_day()
         first = today - timedelta(days=days - 1) if days else (first_entry or today)
         # The rolling average needs the week before the first day shown.
         daily_all = self._diary.daily_pain(first - timedelta(days=BASELINE_DAYS), today)
@@ -82,7 +88,7 @@ class ProgressService:
                 (day, summary)
                 for day, summary in session.exec(
                     select(PlanVersion.local_day, PlanVersion.summary)
-                    .where(PlanVersion.local_day >= first)
+                    .where(PlanVersion.local_day >= first, PlanVersion.local_day <= today)
                     .order_by(col(PlanVersion.id))
                 ).all()
             )
@@ -91,7 +97,11 @@ class ProgressService:
                 for day, count in session.exec(
                     select(SessionLog.local_day, func.count(func.distinct(SessionLog.id)))
                     .join(ExerciseLog)
-                    .where(SessionLog.local_day >= first, col(ExerciseLog.skipped).is_(False))
+                    .where(
+                        SessionLog.local_day >= first,
+                        SessionLog.local_day <= today,
+                        col(ExerciseLog.skipped).is_(False),
+                    )
                     .group_by(SessionLog.local_day)
                     .order_by(SessionLog.local_day)
                 ).all()
@@ -100,7 +110,11 @@ class ProgressService:
                 (day, kind)
                 for day, kind in session.exec(
                     select(SafetyEvent.local_day, SafetyEvent.kind)
-                    .where(SafetyEvent.local_day >= first, SafetyEvent.kind != "checklist")
+                    .where(
+                        SafetyEvent.local_day >= first,
+                        SafetyEvent.local_day <= today,
+                        SafetyEvent.kind != "checklist",
+                    )
                     .order_by(SafetyEvent.local_day)
                 ).all()
             )
@@ -111,7 +125,10 @@ class ProgressService:
                     QuestionnaireResponse.local_day,
                     QuestionnaireResponse.score,
                 )
-                .where(col(QuestionnaireResponse.score).is_not(None))
+                .where(
+                    col(QuestionnaireResponse.score).is_not(None),
+                    QuestionnaireResponse.local_day <= today,
+                )
                 .order_by(col(QuestionnaireResponse.at_utc))
             ).all():
                 scores.setdefault(kind, []).append((day, float(score)))
@@ -130,7 +147,8 @@ class ProgressService:
             questionnaires={kind: tuple(values) for kind, values in scores.items()},
         )
 
-    def _first_day(self) -> date | None:
+    def first_day(self) -> date | None:
+        """The first day with a plan or a diary entry (None: no data yet)."""
         with Session(self._engine) as session:
             plan_day = session.exec(select(func.min(PlanVersion.local_day))).one()
             diary_day = session.exec(select(func.min(DiaryEntryRow.local_day))).one()

@@ -7,15 +7,17 @@ history survives any later change to the scoring code.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Engine, func
+from sqlalchemy import Engine, func, insert
 from sqlmodel import Session, col, select
 
 from rehab_app.core.changes import Changes
-from rehab_app.core.timestamps import Clock
+from rehab_app.core.questionnaires import QuestionnaireRecord
+from rehab_app.core.timestamps import Clock, stamp
 from rehab_app.services.transactions import writing
 from rehab_app.storage.tables import QuestionnaireResponse
 
@@ -33,6 +35,7 @@ class ResponseRead:
     score: float | None
     answered: int
     note: str
+    tz_name: str  # the zone it was answered in
 
 
 class QuestionnaireService:
@@ -78,6 +81,50 @@ class QuestionnaireService:
             ).all()
             return [_read(row) for row in rows]
 
+    def stream(self, batch: int = 1000) -> Iterator[ResponseRead]:
+        """Every response of every kind, oldest first, fetched `batch` rows at a time."""
+        query = (
+            select(QuestionnaireResponse)
+            .order_by(col(QuestionnaireResponse.at_utc), col(QuestionnaireResponse.id))
+            .execution_options(yield_per=batch)
+        )
+        with Session(self._engine) as session:
+            for row in session.exec(query):
+                yield _read(row)
+
+    def import_records(self, records: Sequence[QuestionnaireRecord]) -> tuple[int, int, Changes]:
+        """Add responses with their original times and stored scores in one transaction;
+        (added, skipped, changes). One already stored (same kind and moment) is skipped."""
+        with writing(self._engine) as session:
+            seen = {
+                (kind, moment)
+                for kind, moment in session.exec(
+                    select(QuestionnaireResponse.kind, QuestionnaireResponse.at_utc)
+                ).all()
+            }
+            fresh = []
+            for record in records:
+                when = stamp(record.at_utc, record.tz_name)
+                if (record.kind, when.at_utc) in seen:
+                    continue
+                seen.add((record.kind, when.at_utc))
+                fresh.append(
+                    {
+                        "kind": record.kind,
+                        "at_utc": when.at_utc,
+                        "tz_name": when.tz_name,
+                        "local_day": when.local_day,
+                        "answers_json": json.dumps(record.answers, sort_keys=True),
+                        "score": record.score,
+                        "answered": record.answered,
+                        "note": record.note[:2000],
+                    }
+                )
+            if fresh:
+                session.execute(insert(QuestionnaireResponse), fresh)
+            session.commit()
+        return len(fresh), len(records) - len(fresh), Changes(diary=bool(fresh))
+
     def due(self, kind: str, today: date | None = None) -> bool:
         """Never answered, or the last answer is two weeks old."""
         today = today or self._clock.now().local_day
@@ -101,4 +148,5 @@ def _read(row: QuestionnaireResponse) -> ResponseRead:
         score=row.score,
         answered=row.answered,
         note=row.note,
+        tz_name=row.tz_name,
     )

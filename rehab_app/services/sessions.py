@@ -7,7 +7,8 @@ middle of a session keeps everything already done.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 
@@ -59,6 +60,9 @@ class ExerciseLogRead:
     id: int
     session_id: int
     outcome: ExerciseOutcome
+    # When it was logged. Not part of equality: two reads of the same log are the same log.
+    at_utc: datetime | None = field(default=None, compare=False)
+    tz_name: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True)
@@ -112,27 +116,55 @@ class SessionService:
             ).all()
             return [self._read(db, row) for row in rows]
 
-    def day_statuses(self, first: date, last: date) -> list[tuple[date, DayStatus]]:
-        """Done / partly / missed / rest for each day, for the adherence calendar and score."""
+    def due_between(self, first: date, last: date) -> list[tuple[date, list[DueSession]]]:
+        """Every day from `first` to `last` with the sessions the plan in force that day asked
+        for, each with its state and which exercises were done (the adherence calendar and the
+        visit report both count from this)."""
         history = self._plans.history()
         logs = self._logs_by_slot(first, last)
-        statuses = []
+        days = []
         day = first
         while day <= last:
             plan = _plan_in_force(history, day)
-            due = self._due_from(plan, day, logs.get(day, {})) if plan else []
-            statuses.append(
-                (
-                    day,
-                    day_status(
-                        len(due),
-                        sum(1 for s in due if s.state == SlotState.DONE),
-                        sum(1 for s in due if s.state == SlotState.PARTLY),
-                    ),
-                )
-            )
+            days.append((day, self._due_from(plan, day, logs.get(day, {})) if plan else []))
             day += timedelta(days=1)
-        return statuses
+        return days
+
+    def stream(self, batch: int = 500) -> Iterator[SessionRead]:
+        """Every session with its exercises, oldest first, `batch` sessions at a time (exports
+        of ten years: two queries per batch, never one per session)."""
+        query = (
+            select(SessionLog)
+            .order_by(col(SessionLog.at_utc), col(SessionLog.id))
+            .execution_options(yield_per=batch)
+        )
+        with Session(self._engine) as db:
+            for rows in db.exec(query).partitions():
+                ids = [row.id for row in rows]
+                logs: dict[int, list[ExerciseLogRead]] = defaultdict(list)
+                for log in db.exec(
+                    select(ExerciseLog)
+                    .where(col(ExerciseLog.session_id).in_(ids))
+                    .order_by(col(ExerciseLog.id))
+                ):
+                    logs[log.session_id].append(_outcome_read(log))
+                for row in rows:
+                    assert row.id is not None
+                    yield _session_read(row, tuple(logs.get(row.id, ())))
+
+    def day_statuses(self, first: date, last: date) -> list[tuple[date, DayStatus]]:
+        """Done / partly / missed / rest for each day, for the adherence calendar and score."""
+        return [
+            (
+                day,
+                day_status(
+                    len(due),
+                    sum(1 for s in due if s.state == SlotState.DONE),
+                    sum(1 for s in due if s.state == SlotState.PARTLY),
+                ),
+            )
+            for day, due in self.due_between(first, last)
+        ]
 
     # Writing (each call one transaction) -------------------------------------------------
 
@@ -156,7 +188,8 @@ class SessionService:
             db.add(row)
             db.commit()
             assert row.id is not None
-            return ExerciseLogRead(row.id, session_id, outcome), Changes(sessions=True)
+            read = ExerciseLogRead(row.id, session_id, outcome, row.at_utc, row.tz_name)
+            return read, Changes(sessions=True)
 
     def record_done(self, day: date, slot: time, note: str = "") -> tuple[SessionRead, Changes]:
         """Record a session done without the player (for example with the therapist)."""
@@ -227,7 +260,8 @@ class SessionService:
             db.flush()
             assert row.id is not None
             for entry in removed.exercises:
-                db.add(_exercise_row(row.id, entry.outcome, now, removed.day))
+                logged = stamp(entry.at_utc, entry.tz_name) if entry.at_utc else now
+                db.add(_exercise_row(row.id, entry.outcome, logged, removed.day))
             db.commit()
             return self._read(db, row), Changes(sessions=True)
 
@@ -307,17 +341,22 @@ class SessionService:
             .where(ExerciseLog.session_id == row.id)
             .order_by(col(ExerciseLog.id))
         ).all()
-        return SessionRead(
-            id=row.id,
-            day=row.local_day,
-            slot=_slot(row.slot),
-            how=row.how,
-            note=row.note,
-            plan_version_id=row.plan_version_id,
-            exercises=tuple(_outcome_read(log) for log in logs),
-            at_utc=row.at_utc,
-            tz_name=row.tz_name,
-        )
+        return _session_read(row, tuple(_outcome_read(log) for log in logs))
+
+
+def _session_read(row: SessionLog, exercises: tuple[ExerciseLogRead, ...]) -> SessionRead:
+    assert row.id is not None
+    return SessionRead(
+        id=row.id,
+        day=row.local_day,
+        slot=_slot(row.slot),
+        how=row.how,
+        note=row.note,
+        plan_version_id=row.plan_version_id,
+        exercises=exercises,
+        at_utc=row.at_utc,
+        tz_name=row.tz_name,
+    )
 
 
 def _plan_in_force(history: list, day: date) -> Plan | None:
@@ -367,4 +406,4 @@ def _outcome_read(row: ExerciseLog) -> ExerciseLogRead:
         advice=advice,
         note=row.note,
     )
-    return ExerciseLogRead(row.id, row.session_id, outcome)
+    return ExerciseLogRead(row.id, row.session_id, outcome, row.at_utc, row.tz_name)

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 FOLDER_MODE = 0o700
 FILE_MODE = 0o600
@@ -43,11 +46,20 @@ def fsync_folder(folder: Path) -> None:
 
 def atomic_write(path: Path, data: bytes) -> None:
     """Write a temp file in the same folder, fsync it, rename it over `path`, fsync the folder."""
+    with atomic_file(path) as stream:
+        stream.write(data)
+
+
+@contextmanager
+def atomic_file(path: Path) -> Iterator[BinaryIO]:
+    """`atomic_write` for data written in pieces (exports of years of history): a 0600 stream
+    that becomes `path` only when the block ends without an error; otherwise `path` is left as
+    it was and the temp file is removed."""
     temporary = path.with_name(f".{path.name}.tmp")
     descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
     try:
         with os.fdopen(descriptor, "wb") as stream:
-            stream.write(data)
+            yield stream
             stream.flush()
             os.fsync(stream.fileno())
         os.replace(temporary, path)

@@ -44,11 +44,13 @@ if TYPE_CHECKING:
     from rehab_app.services.catalog import Library
     from rehab_app.services.sessions import DueSession
     from rehab_app.services.status import DataStatus
+    from rehab_app.ui.backup_scheduler import BackupScheduler
+    from rehab_app.ui.dialogs.data_settings import DataSettingsDialog
     from rehab_app.ui.views.library import LibraryView
     from rehab_app.ui.views.pack_editor import HandoutWriter
     from rehab_app.ui.views.packs import PacksView
     from rehab_app.ui.views.plan import PlanView
-    from rehab_app.ui.views.progress import ProgressView
+    from rehab_app.ui.views.progress import ProgressView, ReportWriter
     from rehab_app.ui.views.today import TodayView
     from rehab_app.ui.widgets.data_banner import DataBanner
 
@@ -65,6 +67,7 @@ class MainWindow(QMainWindow):
     library_filled = Signal()
     ready = Signal()
     restore_requested = Signal(object)  # the backup Path the person chose to restore
+    fresh_start_requested = Signal()  # "delete everything" was confirmed twice (issue 6)
     failed = Signal(str)  # a start-up step failed unexpectedly (a bug, not a data problem)
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -84,9 +87,11 @@ class MainWindow(QMainWindow):
         self._pending_files: list[str] = []
         #: Set by the composition root: the screens may not import rehab_app.reports.
         self.handout_writer: HandoutWriter | None = None
+        self.report_writer: ReportWriter | None = None
         self.setAcceptDrops(True)
         self.services: AppServices | None = None
         self._banner: DataBanner | None = None
+        self.backup_scheduler: BackupScheduler | None = None  # made in attach_services
         self.views: dict[str, QWidget] = {
             "today": PlaceholderView(self.tr("Today"), self.tr("Opening your data…")),
             "library": PlaceholderView(
@@ -224,6 +229,7 @@ class MainWindow(QMainWindow):
         self._start_diary(services)
         self._start_progress(services)
         self._start_packs(services)
+        self._start_backups(services)
 
     def _start_packs(self, services: AppServices) -> None:
         from rehab_app.ui.views.packs import PacksView
@@ -241,6 +247,40 @@ class MainWindow(QMainWindow):
         )
         pending, self._pending_files = self._pending_files, []
         self.open_files(pending)
+
+    # Backups and "Your data" (issue 6) ---------------------------------------------------------
+
+    def _start_backups(self, services: AppServices) -> None:
+        from rehab_app.ui.backup_scheduler import BackupScheduler
+
+        self.backup_scheduler = BackupScheduler(services.backups, self.bus, self)
+        self.backup_scheduler.failed.connect(
+            lambda message: self.statusBar().showMessage(
+                self.tr("The automatic backup did not work: %1").replace("%1", message)
+            )
+        )
+        self.backup_scheduler.start()
+        self.data_action.setEnabled(True)
+
+    def open_data_settings(self) -> DataSettingsDialog | None:
+        """File → Your data: backups, restore, check, export, delete everything."""
+        if self.services is None:
+            return None
+        from PySide6.QtCore import Qt
+
+        from rehab_app.ui.dialogs.data_settings import DataSettingsDialog
+
+        dialog = DataSettingsDialog(self.services.backups, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        # Restoring and deleting replace the open data: app.py does both, then rebuilds the
+        # window; a failure comes back through `failed`.
+        dialog.restore_requested.connect(self.restore_requested)
+        dialog.fresh_start_requested.connect(self.fresh_start_requested)
+        self.failed.connect(dialog.show_problem)
+        dialog.open()
+        return dialog
+
+    # -------------------------------------------------------------------------------------------
 
     def open_files(self, names: list[str]) -> None:
         """Files handed to the app (command line, a second launch, drag and drop)."""
@@ -275,7 +315,7 @@ class MainWindow(QMainWindow):
 
         self.progress = ProgressView()
         self._replace_view("progress", self.progress)
-        self.progress.attach(services, self.bus, self.undo_stack)
+        self.progress.attach(services, self.bus, self.undo_stack, self.report_writer)
 
     def _start_diary(self, services: AppServices) -> None:
         from rehab_app.core.diary import Context
@@ -500,6 +540,12 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         self._shortcuts: list[tuple[QAction, QKeySequence | QKeySequence.StandardKey]] = []
         file_menu = self.menuBar().addMenu(self.tr("&File"))
+        # Backups and "Your data" (issue 6): usable once the data is open.
+        self.data_action = QAction(self.tr("Your &data (backups, export)…"), self)
+        self.data_action.setEnabled(False)
+        self.data_action.triggered.connect(self.open_data_settings)
+        file_menu.addAction(self.data_action)
+        file_menu.addSeparator()
         quit_action = QAction(self.tr("&Quit"), self)
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, time
 from pathlib import Path
@@ -286,23 +287,18 @@ def test_an_exercise_missing_from_the_library_still_prints(
     assert "Note from your therapist: Keep breathing out" in text
 
 
-def test_writing_in_a_worker_thread_reports_progress(
-    qapp, tmp_path: Path, shipped_library: Library
-) -> None:
-    plan = two_phase_plan(shipped_library)
-    target = tmp_path / "handout.pdf"
+def write_in_worker(
+    write: Callable[[Callable[[int, int], None]], int],
+) -> tuple[int, list[tuple[int, int]]]:
+    """Run `write(progress)` on a plain thread, as the app's worker pool does; returns the
+    pages written and every progress call, after checking the calls count every page once."""
     calls: list[tuple[int, int]] = []
     result: list[int] = []
     errors: list[BaseException] = []
 
-    def progress(done: int, total: int) -> None:
-        calls.append((done, total))
-
     def work() -> None:
         try:
-            result.append(
-                write_handout(target, HandoutContent(plan, shipped_library), progress=progress)
-            )
+            result.append(write(lambda done, total: calls.append((done, total))))
         except BaseException as error:  # handed to the test thread below
             errors.append(error)
 
@@ -315,6 +311,19 @@ def test_writing_in_a_worker_thread_reports_progress(
     assert calls[0] == (0, count)
     assert calls[-1] == (count, count)
     assert [done for done, _ in calls] == list(range(count + 1))
+    return count, calls
+
+
+def test_writing_in_a_worker_thread_reports_progress(
+    qapp, tmp_path: Path, shipped_library: Library
+) -> None:
+    plan = two_phase_plan(shipped_library)
+    target = tmp_path / "handout.pdf"
+    count, _ = write_in_worker(
+        lambda progress: write_handout(
+            target, HandoutContent(plan, shipped_library), progress=progress
+        )
+    )
     assert read(target)[0].pageCount() == count
 
 

@@ -189,3 +189,22 @@ def test_ctrl_l_from_anywhere_logs_pain_in_three_keystrokes(qtbot, window, data_
     entries = window.services.diary.entries()
     assert [(e.entry.back_pain, e.entry.leg_pain) for e in entries] == [(4, 6)]
     context.opened.engine.dispose()
+
+
+def test_the_progress_screen_makes_the_visit_report_with_the_app_writer(
+    qtbot, window, data_dir, clock, tmp_path
+) -> None:
+    from rehab_app.app import _write_report
+
+    window.report_writer = _write_report  # as app.py sets it, before the data opens
+    context = _start(qtbot, window, data_dir, clock)
+    window.show_view("progress")
+    view = window.progress
+    assert view is not None and view.report_button.isEnabled()
+    view.ask_report_path = lambda suggested: tmp_path / "report.pdf"
+
+    with qtbot.waitSignal(view.report_written, timeout=30_000):
+        qtbot.mouseClick(view.report_button, Qt.MouseButton.LeftButton)
+
+    assert (tmp_path / "report.pdf").read_bytes().startswith(b"%PDF")
+    context.opened.engine.dispose()

@@ -85,6 +85,9 @@ from rehab_app.ui.charts import (
 from rehab_app.ui.widgets.layout import scrolling
 from rehab_app.ui.widgets.text import plain_label
 
+# Shared with the printed visit report; imported under its old name for the Progress view.
+from rehab_app.wording.change_words import safety_words as safety_words
+
 if TYPE_CHECKING:
     from rehab_app.services.progress import Baseline, ProgressData
 
@@ -101,17 +104,6 @@ MIN_VISIBLE_DAYS = 7
 
 def _tr(text: str) -> str:
     return QCoreApplication.translate("pain_chart", text)
-
-
-def safety_words(kind: str) -> str:
-    """What a safety record means, in the words the checklist uses."""
-    words = {
-        "emergency": _tr("Red-flag answer: emergency care advised"),
-        "same_day": _tr("Red-flag answer: medical advice the same day"),
-        "soon": _tr("Red-flag answer: see your GP or physiotherapist soon"),
-        "review_plan": _tr("Pain rising two weeks running: review the plan"),
-    }
-    return words.get(kind, _tr("Safety note: %1").replace("%1", kind))
 
 
 @dataclass(frozen=True)

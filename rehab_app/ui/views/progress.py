@@ -16,6 +16,10 @@ At most one load runs at a time: a change during a load asks for one more load a
 
 Until the person picks a range, the chart opens on the shortest range that still shows the
 baseline week (at most a year), so what the sentences compare is on the screen.
+
+"Make a report for my next appointment" asks where to save (`ask_report_path`, replaceable),
+then gathers the data and writes the PDF in a worker with a progress bar. The writer is handed
+in by the composition root (`attach(..., report_writer)`): screens may not import reports.
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QDate, QSaveFile, Qt, QTimer, Signal
+from PySide6.QtCore import QDate, QLocale, QSaveFile, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QShowEvent, QUndoStack
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -36,6 +40,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
+    QProgressBar,
     QPushButton,
     QTabWidget,
     QVBoxLayout,
@@ -51,9 +56,13 @@ from rehab_app.ui.widgets.text import heading, own_label, plain_label
 if TYPE_CHECKING:
     from rehab_app.services.bundle import AppServices
     from rehab_app.services.progress import Baseline, ProgressData, ProgressService
+    from rehab_app.services.report import VisitReportData
     from rehab_app.ui.bus import Bus
     from rehab_app.ui.charts.pain_chart import PainChart, PainSeries
     from rehab_app.ui.charts.score_chart import ScoreChart
+
+#: Writes the visit report: (path, data, "a4" or "letter", progress(done, total)) -> pages.
+ReportWriter = Callable[[Path, "VisitReportData", str, Callable[[int, int], None] | None], int]
 
 #: (key, days shown; None = everything)
 RANGES: tuple[tuple[str, int | None], ...] = (
@@ -109,6 +118,9 @@ def load_progress(progress: ProgressService, baseline_from: date | None) -> Load
 class ProgressView(QWidget):
     drawn = Signal()  # new data is on screen (after each load, also the empty state)
     load_failed = Signal(str)
+    report_written = Signal(object)  # the visit report's Path
+    report_failed = Signal(str)
+    _report_progress = Signal(int, int)  # from the worker: pages painted, pages in all
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -130,10 +142,14 @@ class ProgressView(QWidget):
         self.timings: dict[str, float] = {}
         #: Asks where to save the picture; None when the person cancels. Tests replace it.
         self.ask_save_path: Callable[[], str | None] = ask_png_path
+        #: Asks where to save the visit report (suggesting a path); tests replace it.
+        self.ask_report_path: Callable[[Path], Path | None] = ask_pdf_path
+        self._report_writer: ReportWriter | None = None
         self.setAccessibleName(self.tr("Progress"))
 
         outer = QVBoxLayout(self)
         outer.addWidget(heading(self.tr("Progress"), level=1, own_words=True))
+        outer.addLayout(self._build_report_row())
         self.status = own_label(self.tr("Loading your progress…"), "progressStatus")
         outer.addWidget(self.status)
         self.summary = QWidget()
@@ -190,6 +206,51 @@ class ProgressView(QWidget):
         self.tabs.addTab(self.score_tab, self.tr("Questionnaires"))
         self.tabs.currentChanged.connect(self._tab_changed)
         self.tabs.hide()
+
+    def _build_report_row(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        self.report_button = QPushButton(self.tr("Make a report for my next appointment…"))
+        self.report_button.setObjectName("makeReport")
+        self.report_button.setAccessibleName(
+            self.tr("Make a PDF report of your exercises, pain and notes for your therapist")
+        )
+        self.report_button.setMinimumHeight(40)
+        self.report_button.setEnabled(False)  # until attach hands over the writer
+        self.report_button.clicked.connect(self.make_report)
+        row.addWidget(self.report_button)
+        self.report_bar = QProgressBar()
+        self.report_bar.setAccessibleName(self.tr("Progress of the report"))
+        self.report_bar.setMaximumWidth(200)
+        self.report_bar.hide()
+        row.addWidget(self.report_bar)
+        self.report_status = plain_label("", object_name="reportStatus")
+        row.addWidget(self.report_status, 1)
+        self._report_progress.connect(self._show_report_progress)
+        return row
+
+    def _show_report_progress(self, done: int, total: int) -> None:
+        self.report_bar.setRange(0, total)
+        self.report_bar.setValue(done)
+
+    def _report_done(self, path: Path, pages: int) -> None:
+        self.report_bar.hide()
+        self.report_button.setEnabled(True)
+        text = (
+            self.tr("Your report is saved as %1 (1 page). Take it, or send it, to your therapist.")
+            if pages == 1
+            else self.tr(
+                "Your report is saved as %1 (%2 pages). Take it, or send it, to your therapist."
+            )
+        )
+        self.report_status.setText(text.replace("%1", str(path)).replace("%2", str(pages)))
+        self.report_written.emit(path)
+
+    def _report_not_done(self, error: BaseException) -> None:
+        self.report_bar.hide()
+        self.report_button.setEnabled(True)
+        message = str(error) or type(error).__name__
+        self.report_status.setText(self.tr("The report was not made: %1").replace("%1", message))
+        self.report_failed.emit(message)
 
     def _build_range_row(self) -> QHBoxLayout:
         row = QHBoxLayout()
@@ -272,8 +333,16 @@ class ProgressView(QWidget):
 
     # Public API ----------------------------------------------------------------------------
 
-    def attach(self, services: AppServices, bus: Bus, undo: QUndoStack) -> None:
+    def attach(
+        self,
+        services: AppServices,
+        bus: Bus,
+        undo: QUndoStack,
+        report_writer: ReportWriter | None = None,
+    ) -> None:
         self._services, self._bus, self._undo = services, bus, undo
+        self._report_writer = report_writer
+        self.report_button.setEnabled(report_writer is not None)
         bus.changed.connect(self._on_changed)
         self._stale = True
         if self.isVisible():
@@ -369,6 +438,40 @@ class ProgressView(QWidget):
         self.status.setText(self.tr("Saved the chart as %1").replace("%1", str(path)))
         self.status.show()
         return path
+
+    def make_report(self) -> None:
+        """Ask where to save, then gather the period and write the PDF in the background."""
+        services, writer = self._services, self._report_writer
+        if services is None or writer is None or not self.report_button.isEnabled():
+            return
+        today = services.clock.now().local_day
+        chosen = self.ask_report_path(Path.home() / f"visit-report-{today.isoformat()}.pdf")
+        if chosen is None:
+            return
+        path = chosen if chosen.suffix.lower() == ".pdf" else chosen.with_name(chosen.name + ".pdf")
+        page = "letter" if _uses_letter_paper() else "a4"
+        report = services.report
+        self.report_button.setEnabled(False)
+        self.report_bar.setRange(0, 0)  # busy until the pages are counted
+        self.report_bar.show()
+        self.report_status.setText(self.tr("Making your report…"))
+        from rehab_app.ui.tasks import run_in_background
+
+        def work() -> tuple[Path, int]:
+            data = report.gather()
+            pages = writer(path, data, page, self._report_progress.emit)
+            report.record_made(data)  # the next report starts from here
+            return path, pages
+
+        def finished(result: tuple[Path, int]) -> None:
+            if _alive(self):
+                self._report_done(*result)
+
+        def failed(error: BaseException) -> None:
+            if _alive(self):
+                self._report_not_done(error)
+
+        run_in_background(work, finished, failed)
 
     # Loading and drawing -------------------------------------------------------------------
 
@@ -571,6 +674,24 @@ def ask_png_path() -> str | None:
         _tr("PNG pictures (*.png)"),
     )
     return path or None
+
+
+def ask_pdf_path(suggested: Path) -> Path | None:
+    """Ask where to save the visit report (a save dialog over the active window)."""
+    from PySide6.QtWidgets import QApplication
+
+    path, _ = QFileDialog.getSaveFileName(
+        QApplication.activeWindow(),
+        _tr("Save the report for your appointment"),
+        str(suggested),
+        _tr("PDF documents (*.pdf)"),
+    )
+    return Path(path) if path else None
+
+
+def _uses_letter_paper() -> bool:
+    """Letter where the locale measures in US units (the US), A4 everywhere else."""
+    return QLocale().measurementSystem() == QLocale.MeasurementSystem.ImperialUSSystem
 
 
 # Words ----------------------------------------------------------------------------------------
