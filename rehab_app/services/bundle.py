@@ -56,6 +56,7 @@ def build_services(engine: Engine, library: Library, clock: Clock) -> AppService
     report = ReportService(
         engine, plans, sessions, progress, questionnaires, safety, settings, clock
     )
+    backups = BackupService(engine, data_dir, clock)
     return AppServices(
         library=library,
         plans=plans,
@@ -66,9 +67,11 @@ def build_services(engine: Engine, library: Library, clock: Clock) -> AppService
         progress=progress,
         questionnaires=questionnaires,
         packs=packs,
-        exports=ExportService(engine, diary, sessions, questionnaires, plans, settings, clock),
+        exports=ExportService(
+            engine, diary, sessions, questionnaires, plans, settings, clock, backups.back_up
+        ),
         report=report,
-        backups=BackupService(engine, data_dir, clock),
+        backups=backups,
         clock=clock,
         data_dir=data_dir,
     )

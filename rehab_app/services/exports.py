@@ -65,7 +65,10 @@ class ExportService:
         plans: PlanService,
         settings: SettingsService,
         clock: Clock,
+        back_up: Callable[[str], object] | None = None,
     ) -> None:
+        #: Called before an import changes anything (DATA-SAFETY: backups before imports).
+        self._back_up = back_up
         self._engine = engine
         self._diary = diary
         self._sessions = sessions
@@ -143,6 +146,8 @@ class ExportService:
         bad row. Entries already in the diary (same moment, same values) are skipped."""
         with _csv_for_reading(path) as stream:
             records = csv_io.read_diary(stream, path.name, self._clock.now().tz_name)
+        if self._back_up is not None:
+            self._back_up("before-import-csv")
         added, skipped, changes = self._diary.import_records(records)
         return ImportResult(added, skipped), changes
 
@@ -150,6 +155,8 @@ class ExportService:
         """Import a questionnaires CSV in one transaction, or nothing (CsvError)."""
         with _csv_for_reading(path) as stream:
             records = csv_io.read_questionnaires(stream, path.name)
+        if self._back_up is not None:
+            self._back_up("before-import-csv")
         added, skipped, changes = self._questionnaires.import_records(records)
         return ImportResult(added, skipped), changes
 

@@ -147,3 +147,26 @@ def test_dropping_a_pack_on_the_window_and_a_forwarded_file_open_the_preview(
     window.dropEvent(drop)
     qtbot.waitUntil(lambda: window.packs.dialog is not None, timeout=10_000)
     window.packs.dialog.reject()
+
+
+def test_a_therapist_opens_a_visit_bundle_from_the_packs_screen(
+    qtbot, view: PacksView, app_services, tmp_path: Path, monkeypatch
+) -> None:
+    import shiboken6
+
+    from rehab_app.core.diary import DiaryEntry
+
+    app_services.diary.add(DiaryEntry(back_pain=4, leg_pain=6, note="after the walk"))
+    bundle = tmp_path / "visit.zip"
+    app_services.exports.write_visit_bundle(bundle)
+    monkeypatch.setattr(packs_module, "choose_visit_bundle", lambda _parent: bundle)
+    qtbot.mouseClick(view.bundle_button, Qt.MouseButton.LeftButton)
+    window = view.bundle_window
+    with qtbot.waitSignal(window.ready, timeout=30_000):
+        pass
+    assert window.windowTitle().startswith("Visit bundle:")
+    assert "1 diary entries and 0 questionnaires" in window.details.text()
+    folder = window.opened.folder
+    window.close()
+    qtbot.waitUntil(lambda: not folder.exists(), timeout=30_000)
+    qtbot.waitUntil(lambda: not shiboken6.isValid(window))

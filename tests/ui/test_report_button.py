@@ -105,3 +105,28 @@ def test_without_a_writer_the_button_is_off(qtbot, app_services) -> None:
     view = make_view(qtbot, app_services, None)
     assert not view.report_button.isEnabled()
     assert view.report_button.accessibleName()
+
+
+def test_one_click_makes_a_visit_bundle_with_the_report_the_csvs_and_fhir(
+    qtbot, tmp_path: Path, app_services, clock
+) -> None:
+    import json
+    import zipfile
+
+    seed(app_services, clock)
+    view = make_view(qtbot, app_services, write_visit_report)
+    view.ask_bundle_path = lambda suggested: tmp_path / "for my physio"
+    assert view.bundle_button.isEnabled()
+    with qtbot.waitSignal(view.report_written, timeout=TIMEOUT_MS) as written:
+        qtbot.mouseClick(view.bundle_button, Qt.MouseButton.LeftButton)
+        assert not view.bundle_button.isEnabled() and not view.report_button.isEnabled()
+    path = tmp_path / "for my physio.zip"
+    assert written.args == [path]
+    with zipfile.ZipFile(path) as bundle:
+        names = set(bundle.namelist())
+        assert {"report.pdf", "diary.csv", "fhir.json"} <= names
+        assert b"day 9" in bundle.read("diary.csv")
+        assert json.loads(bundle.read("fhir.json"))["resourceType"] == "Bundle"
+        assert bundle.read("report.pdf").startswith(b"%PDF")
+    assert str(path) in view.report_status.text()
+    assert view.bundle_button.isEnabled() and view.report_button.isEnabled()

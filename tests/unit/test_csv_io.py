@@ -360,3 +360,18 @@ def test_records_keep_aware_times(tmp_path: Path) -> None:
     records = csv_io.read_diary(io.StringIO(text), "x.csv", "UTC")
     assert records[0].entered_utc == datetime(2026, 3, 29, 11, 0, tzinfo=UTC)
     assert records[0].retrospective is True  # typed 3.5 hours later: worked out when not given
+
+
+def test_an_import_backs_up_first_and_a_refused_file_does_not(app_services, clock, tmp_path):
+    from rehab_app.storage.backup import list_backups
+
+    seed_diary(app_services, clock)
+    diary_csv = app_services.exports.write_csvs(tmp_path / "export")[0]
+    broken = tmp_path / "broken.csv"
+    broken.write_text(header() + "\r\n" + row(back_pain="11") + "\r\n", encoding="utf-8")
+    with pytest.raises(CsvError):
+        app_services.exports.import_diary_csv(broken)
+    assert list_backups(app_services.data_dir) == []  # nothing was going to change
+    app_services.exports.import_diary_csv(diary_csv)
+    (backup,) = list_backups(app_services.data_dir)
+    assert "before-import-csv" in backup.name

@@ -52,6 +52,17 @@ def choose_pack_file(parent: QWidget) -> Path | None:
     return Path(name) if name else None
 
 
+def choose_visit_bundle(parent: QWidget) -> Path | None:
+    """Ask for a visit bundle; tests replace this module attribute."""
+    name, _ = QFileDialog.getOpenFileName(
+        parent,
+        parent.tr("Choose the patient's visit bundle"),
+        str(Path.home()),
+        parent.tr("Visit bundles (*.zip)"),
+    )
+    return Path(name) if name else None
+
+
 def pack_paths(urls: list) -> list[Path]:  # type: ignore[type-arg]
     """The local `.rehabpack` files among dropped URLs."""
     found = []
@@ -130,8 +141,37 @@ class PacksView(QWidget):
         self.editor = PackEditor()
         self.editor.attach(services, bus, handout_writer)
         self.tabs.addTab(self.editor, self.tr("Prepare a pack (therapists)"))
+        self.tabs.addTab(self._visit_bundle_page(), self.tr("Visit bundles (therapists)"))
         bus.changed.connect(lambda changes: self._refresh_history() if changes.plan else None)
         self._refresh_history()
+
+    def _visit_bundle_page(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.addWidget(
+            own_label(
+                self.tr(
+                    "A patient can bring a visit bundle (a .zip made on their Progress screen)."
+                    " Open it here to see their pain charts and questionnaire scores. It is"
+                    " shown in its own window and nothing of it is added to this computer's"
+                    " data."
+                )
+            )
+        )
+        self.bundle_button = big_button(
+            self.tr("Open a visit bundle…"), object_name="openVisitBundle"
+        )
+        self.bundle_button.clicked.connect(self._choose_bundle)
+        layout.addWidget(self.bundle_button)
+        layout.addStretch(1)
+        return page
+
+    def _choose_bundle(self) -> None:
+        from rehab_app.ui.dialogs.visit_bundle import open_visit_bundle
+
+        path = choose_visit_bundle(self)
+        if path is not None and self._services is not None:
+            self.bundle_window = open_visit_bundle(self, path, self._services.library)
 
     # -- opening a pack --------------------------------------------------------------------
 

@@ -144,6 +144,7 @@ class ProgressView(QWidget):
         self.ask_save_path: Callable[[], str | None] = ask_png_path
         #: Asks where to save the visit report (suggesting a path); tests replace it.
         self.ask_report_path: Callable[[Path], Path | None] = ask_pdf_path
+        self.ask_bundle_path: Callable[[Path], Path | None] = ask_zip_path
         self._report_writer: ReportWriter | None = None
         self.setAccessibleName(self.tr("Progress"))
 
@@ -218,6 +219,19 @@ class ProgressView(QWidget):
         self.report_button.setEnabled(False)  # until attach hands over the writer
         self.report_button.clicked.connect(self.make_report)
         row.addWidget(self.report_button)
+        self.bundle_button = QPushButton(self.tr("Make a visit bundle…"))
+        self.bundle_button.setObjectName("makeBundle")
+        self.bundle_button.setAccessibleName(
+            self.tr(
+                "Make one file for your therapist with the report, your diary as a spreadsheet"
+                " and the same data in the FHIR health-record format"
+            )
+        )
+        self.bundle_button.setToolTip(self.bundle_button.accessibleName())
+        self.bundle_button.setMinimumHeight(40)
+        self.bundle_button.setEnabled(False)
+        self.bundle_button.clicked.connect(self.make_bundle)
+        row.addWidget(self.bundle_button)
         self.report_bar = QProgressBar()
         self.report_bar.setAccessibleName(self.tr("Progress of the report"))
         self.report_bar.setMaximumWidth(200)
@@ -234,7 +248,7 @@ class ProgressView(QWidget):
 
     def _report_done(self, path: Path, pages: int) -> None:
         self.report_bar.hide()
-        self.report_button.setEnabled(True)
+        self._enable_documents(True)
         text = (
             self.tr("Your report is saved as %1 (1 page). Take it, or send it, to your therapist.")
             if pages == 1
@@ -247,7 +261,7 @@ class ProgressView(QWidget):
 
     def _report_not_done(self, error: BaseException) -> None:
         self.report_bar.hide()
-        self.report_button.setEnabled(True)
+        self._enable_documents(True)
         message = str(error) or type(error).__name__
         self.report_status.setText(self.tr("The report was not made: %1").replace("%1", message))
         self.report_failed.emit(message)
@@ -342,7 +356,7 @@ class ProgressView(QWidget):
     ) -> None:
         self._services, self._bus, self._undo = services, bus, undo
         self._report_writer = report_writer
-        self.report_button.setEnabled(report_writer is not None)
+        self._enable_documents(True)
         bus.changed.connect(self._on_changed)
         self._stale = True
         if self.isVisible():
@@ -451,7 +465,7 @@ class ProgressView(QWidget):
         path = chosen if chosen.suffix.lower() == ".pdf" else chosen.with_name(chosen.name + ".pdf")
         page = "letter" if _uses_letter_paper() else "a4"
         report = services.report
-        self.report_button.setEnabled(False)
+        self._enable_documents(False)
         self.report_bar.setRange(0, 0)  # busy until the pages are counted
         self.report_bar.show()
         self.report_status.setText(self.tr("Making your report…"))
@@ -466,6 +480,54 @@ class ProgressView(QWidget):
         def finished(result: tuple[Path, int]) -> None:
             if _alive(self):
                 self._report_done(*result)
+
+        def failed(error: BaseException) -> None:
+            if _alive(self):
+                self._report_not_done(error)
+
+        run_in_background(work, finished, failed)
+
+    def _enable_documents(self, enabled: bool) -> None:
+        """Both documents need the report writer; one is made at a time."""
+        ready = enabled and self._report_writer is not None and self._services is not None
+        self.report_button.setEnabled(ready)
+        self.bundle_button.setEnabled(ready)
+
+    def make_bundle(self) -> None:
+        """Ask where to save, then write the visit bundle (report, CSVs, FHIR) in the background."""
+        services, writer = self._services, self._report_writer
+        if services is None or writer is None or not self.bundle_button.isEnabled():
+            return
+        today = services.clock.now().local_day
+        chosen = self.ask_bundle_path(Path.home() / f"visit-bundle-{today.isoformat()}.zip")
+        if chosen is None:
+            return
+        path = chosen if chosen.suffix.lower() == ".zip" else chosen.with_name(chosen.name + ".zip")
+        page = "letter" if _uses_letter_paper() else "a4"
+        report, exports = services.report, services.exports
+        self._enable_documents(False)
+        self.report_bar.setRange(0, 0)
+        self.report_bar.show()
+        self.report_status.setText(self.tr("Making your visit bundle…"))
+        from rehab_app.ui.tasks import run_in_background
+
+        def work() -> Path:
+            data = report.gather()
+            exports.write_visit_bundle(path, lambda pdf: writer(pdf, data, page, None))
+            report.record_made(data)
+            return path
+
+        def finished(result: Path) -> None:
+            if _alive(self):
+                self.report_bar.hide()
+                self._enable_documents(True)
+                self.report_status.setText(
+                    self.tr(
+                        "Your visit bundle is saved as %1. Send it to your therapist, or take it"
+                        " on a USB stick."
+                    ).replace("%1", str(result))
+                )
+                self.report_written.emit(result)
 
         def failed(error: BaseException) -> None:
             if _alive(self):
@@ -685,6 +747,19 @@ def ask_pdf_path(suggested: Path) -> Path | None:
         _tr("Save the report for your appointment"),
         str(suggested),
         _tr("PDF documents (*.pdf)"),
+    )
+    return Path(path) if path else None
+
+
+def ask_zip_path(suggested: Path) -> Path | None:
+    """Ask where to save the visit bundle."""
+    from PySide6.QtWidgets import QApplication
+
+    path, _ = QFileDialog.getSaveFileName(
+        QApplication.activeWindow(),
+        _tr("Save the visit bundle for your therapist"),
+        str(suggested),
+        _tr("Visit bundles (*.zip)"),
     )
     return Path(path) if path else None
 
