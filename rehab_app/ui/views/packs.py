@@ -41,26 +41,25 @@ if TYPE_CHECKING:
 PACK_SUFFIX = ".rehabpack"
 
 
+def _open_file(parent: QWidget, title: str, kinds: str) -> Path | None:
+    name, _ = QFileDialog.getOpenFileName(parent, title, str(Path.home()), kinds)
+    return Path(name) if name else None
+
+
 def choose_pack_file(parent: QWidget) -> Path | None:
     """Ask for a pack file; tests replace this module attribute."""
-    name, _ = QFileDialog.getOpenFileName(
+    return _open_file(
         parent,
         parent.tr("Choose the pack from your therapist"),
-        str(Path.home()),
         parent.tr("Exercise packs (*.rehabpack)"),
     )
-    return Path(name) if name else None
 
 
 def choose_visit_bundle(parent: QWidget) -> Path | None:
     """Ask for a visit bundle; tests replace this module attribute."""
-    name, _ = QFileDialog.getOpenFileName(
-        parent,
-        parent.tr("Choose the patient's visit bundle"),
-        str(Path.home()),
-        parent.tr("Visit bundles (*.zip)"),
+    return _open_file(
+        parent, parent.tr("Choose the patient's visit bundle"), parent.tr("Visit bundles (*.zip)")
     )
-    return Path(name) if name else None
 
 
 def pack_paths(urls: list) -> list[Path]:  # type: ignore[type-arg]
