@@ -120,7 +120,7 @@ def restore_backup(data_dir: Path, backup: Path, clock: Clock) -> OpenedData:
             path.replace(aside / path.name)
         fsync_folder(data_dir)
     try:
-        copy_database(backup, db_path)
+        copy_database(backup, db_path, "restored copy of your data")
     except BaseException:
         _put_back(db_path, files, aside)
         raise

@@ -65,11 +65,11 @@ def backup_database(
         # a coarse system clock): a later one must never overwrite an earlier one.
         moment += timedelta(microseconds=1)
         target = folder / f"rehab-{moment:%Y%m%dT%H%M%S%fZ}-{slug}.sqlite3"
-    copy_database(db_path, target)
+    copy_database(db_path, target, "backup")
     return target
 
 
-def copy_database(source: Path, target: Path) -> None:
+def copy_database(source: Path, target: Path, what: str = "copy of your data") -> None:
     """Copy the database `source` to a new private file `target` through the backup API.
 
     The copy is written beside `target` and renamed into place only when complete and synced,
@@ -85,6 +85,13 @@ def copy_database(source: Path, target: Path) -> None:
             os.fsync(stream.fileno())
         os.chmod(partial, FILE_MODE)
         os.replace(partial, target)
+    except (OSError, sqlite3.Error) as error:
+        partial.unlink(missing_ok=True)
+        raise StorageError(
+            f"The {what} ({target.name}) was not made because the disk is full or cannot be"
+            f" written to ({error}). Free some space or check the disk; your data itself is"
+            " unchanged."
+        ) from error
     except BaseException:
         partial.unlink(missing_ok=True)
         raise

@@ -120,3 +120,51 @@ def test_a_read_only_database_during_a_migration_is_explained(
     assert opened.status.state == DataState.UNAVAILABLE
     assert "read-only" in opened.status.message
     assert db_path.read_bytes() == before
+
+
+BACKUP_ON_A_FULL_DISK = """
+import resource, signal, sys
+from pathlib import Path
+from rehab_app.core.errors import StorageError
+from rehab_app.core.timestamps import SystemClock
+from rehab_app.services.bundle import build_services
+from rehab_app.services.catalog import Library
+from rehab_app.services.maintenance import open_data_folder
+
+opened = open_data_folder(Path(sys.argv[1]), SystemClock("UTC"))
+services = build_services(opened.engine, Library((), (), (), {}), SystemClock("UTC"))
+# No file may grow past 16 KB from here on: the disk is "full" for anything new.
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+resource.setrlimit(resource.RLIMIT_FSIZE, (16 * 1024, 16 * 1024))
+try:
+    services.backups.back_up()
+except StorageError as error:
+    print("StorageError:", error)
+"""
+
+
+def test_a_backup_on_a_full_disk_says_so_and_leaves_no_partial_file(
+    setup, data_dir: Path, clock
+) -> None:
+    import subprocess
+    import sys
+
+    from rehab_app.storage.backup import backups_folder, list_backups
+    from rehab_app.storage.health import quick_check
+
+    services, engine, _kept_id = setup
+    for _ in range(40):  # a database well over the limit
+        services.diary.add(DiaryEntry(back_pain=2, leg_pain=2, note="n" * 490))
+    engine.dispose()
+    child = subprocess.run(
+        [sys.executable, "-c", BACKUP_ON_A_FULL_DISK, str(data_dir)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert child.returncode == 0, child.stderr
+    assert child.stdout.startswith("StorageError:"), child.stdout + child.stderr
+    assert "disk is full" in child.stdout and "backup" in child.stdout
+    assert list_backups(data_dir) == []
+    assert not any(backups_folder(data_dir).glob("*.partial"))
+    assert quick_check(data_dir / "rehab.sqlite3") == []
