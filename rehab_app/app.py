@@ -151,6 +151,10 @@ def _run_gui(options: argparse.Namespace) -> int:
     return exit_code[0] or result
 
 
+#: Imported only after the first paint (ARCHITECTURE.md): the start-up log names any that were not.
+HEAVY_MODULES = ("sqlalchemy", "sqlmodel", "alembic", "pydantic", "pyqtgraph", "numpy", "PIL")
+
+
 def _log_milestones(window: MainWindow) -> None:
     log_file = os.environ.get(STARTUP_LOG_VARIABLE)
     if not log_file:
@@ -161,7 +165,14 @@ def _log_milestones(window: MainWindow) -> None:
         with open(log_file, "a", encoding="utf-8") as stream:
             stream.write(f"{name} {time.time():.6f}\n")
 
-    window.first_painted.connect(lambda: write("first_paint"))
+    def first_paint() -> None:
+        write("first_paint")
+        # What was imported before the window could paint: the heavy layers must not be.
+        heavy = [name for name in HEAVY_MODULES if name in sys.modules]
+        with open(log_file, "a", encoding="utf-8") as stream:
+            stream.write(f"heavy_before_first_paint {','.join(heavy) or '-'}\n")
+
+    window.first_painted.connect(first_paint)
     window.library_filled.connect(lambda: write("library_filled"))
     window.ready.connect(lambda: write("ready"))
 

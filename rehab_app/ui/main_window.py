@@ -284,6 +284,8 @@ class MainWindow(QMainWindow):
 
     def open_files(self, names: list[str]) -> None:
         """Files handed to the app (command line, a second launch, drag and drop)."""
+        if not names:
+            return  # the usual start: nothing to import (and nothing heavy before first paint)
         from rehab_app.ui.views.packs import PACK_SUFFIX
 
         packs = [Path(name) for name in names if name.lower().endswith(PACK_SUFFIX)]

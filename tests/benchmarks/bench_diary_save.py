@@ -21,6 +21,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from summary import write_summary  # noqa: E402
 
 
 def _percentile(values: list[float], fraction: float) -> float:
@@ -78,6 +80,7 @@ def measure(saves: int) -> dict[str, tuple[float, float]]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--saves", type=int, default=500)
+    parser.add_argument("--summary", help="also write the headline rows here (run_all.py)")
     options = parser.parse_args()
     result = measure(options.saves)
     app, plain = result["app"], result["plain"]
@@ -86,6 +89,17 @@ def main() -> None:
     print(f"{'plain sqlite3 insert + commit':32} {plain[0]:7.2f}ms {plain[1]:7.2f}ms")
     print(f"{'services.diary.add':32} {app[0]:7.2f}ms {app[1]:7.2f}ms")
     print(f"{'ratio':32} {app[0] / plain[0]:8.1f}x {app[1] / plain[1]:8.1f}x")
+    write_summary(
+        options.summary,
+        "diary save",
+        "a plain sqlite3 insert and commit, same pragmas",
+        [
+            ("save latency, median", f"{plain[0]:.1f} ms", f"{app[0]:.1f} ms",
+             f"{app[0] / plain[0]:.1f}x", "well under 16 ms"),
+            ("save latency, 99th percentile", f"{plain[1]:.1f} ms", f"{app[1]:.1f} ms",
+             f"{app[1] / plain[1]:.1f}x", "-"),
+        ],
+    )  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import io
 import platform
+import resource
 import shutil
 import statistics
 import sys
@@ -33,6 +34,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from summary import write_summary  # noqa: E402
 
 
 def make_members(megabytes: int, count: int = 20) -> dict[str, bytes]:
@@ -78,6 +81,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--megabytes", type=int, default=50)
+    parser.add_argument("--summary", help="also write the headline rows here (run_all.py)")
     options = parser.parse_args()
 
     from rehab_app.core.timestamps import SystemClock
@@ -137,6 +141,18 @@ def main() -> None:
                 ok = value <= goal[0] and value / base <= goal[1]
                 verdict = f"3 s and 4x: {'ok' if ok else 'MISSED'}"
             print(f"{name:50} {value:8.2f}s {value / base:7.1f}x  {verdict}")
+        whole = statistics.median(imports)
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        write_summary(
+            options.summary,
+            "pack import",
+            "plain zipfile extraction",
+            [
+                (f"import of a {size_mb:.0f} MB pack, 20 exercises with photos", f"{base:.2f} s",
+                 f"{whole:.2f} s", f"{whole / base:.1f}x", "within 3 s and 4x"),
+                ("peak memory of the importing process (RSS)", "-", f"{peak:.0f} MB", "-", "-"),
+            ],
+        )  # fmt: skip
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -40,6 +40,9 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from summary import write_summary
+
 ROOT = Path(__file__).resolve().parents[2]
 RANGE_KEYS = ("two_weeks", "three_months", "one_year", "all")
 TZ = "Europe/London"
@@ -225,7 +228,7 @@ def _run_child(scenario: str, runs: int, days: int) -> dict[str, Any]:
     ]
     done = subprocess.run(command, env=environment, capture_output=True, text=True, check=False)
     if done.returncode != 0:
-        raise SystemExit(f"{scenario} failed:\n{done.stderr}")
+        raise SystemExit(f"{scenario} failed with exit code {done.returncode}:\n{done.stderr}")
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
@@ -234,6 +237,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--days", type=int, default=3650)
     parser.add_argument("--child", choices=("empty", "ten_years"), help=argparse.SUPPRESS)
+    parser.add_argument("--summary", help="also write the headline rows here (run_all.py)")
     options = parser.parse_args()
     if options.child:
         print(json.dumps(_child(options.child, options.runs, options.days)))
@@ -354,6 +358,20 @@ def main() -> int:
     print("|---|---|---|---|---|")
     for row in rows:
         print("| " + " | ".join(row) + " |")
+    span = f"{options.days / 365:.0f} years"
+    headline = {
+        "Progress opened and drawn after its data arrived": f"Progress drawn at {span}",
+        "longest event-loop stall while opening (worst run)": f"longest stall drawing {span}",
+        "switching range (median / worst)": "switching range, median / worst",
+        "services.diary.daily_pain, whole history": f"daily pain aggregate, {span}",
+        "memory growth opening the screen (RSS, pyqtgraph loaded)": f"memory growth, {span}",
+    }
+    write_summary(
+        options.summary,
+        "progress",
+        "an empty database",
+        [(headline[r[0]], r[1], r[2], r[4], r[3]) for r in rows if r[0] in headline],
+    )
     return 0
 
 
