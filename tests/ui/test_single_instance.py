@@ -148,3 +148,40 @@ def test_import_refuses_while_the_app_holds_the_data_folder(tmp_path: Path, caps
         holder.kill()
         holder.wait()
     assert DataFolderLock(patient).acquire()
+
+
+@pytest.mark.slow
+def test_the_real_app_never_runs_twice_and_recovers_after_a_kill(tmp_path: Path) -> None:
+    """The app itself (not a stand-in): a second launch hands over and exits without writing;
+    after kill -9 the next launch takes the stale lock over at once and opens the data."""
+    data_dir = tmp_path / "data"
+    log = tmp_path / "first.log"
+    first = subprocess.Popen(
+        [sys.executable, "-m", "rehab_app", "--data-dir", str(data_dir)],
+        env={**_environment(), "REHAB_APP_STARTUP_LOG": str(log)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not (log.exists() and "ready" in log.read_text()):
+            assert time.monotonic() < deadline, "the first instance did not open its data"
+            assert first.poll() is None, "the first instance stopped"
+            time.sleep(0.05)
+        database = data_dir / "rehab.sqlite3"
+        before = database.stat().st_mtime_ns
+
+        second = _launch_app(data_dir)
+        assert second.returncode == 0, second.stderr
+        assert "already open" in second.stdout
+        assert database.stat().st_mtime_ns == before  # only one writer
+    finally:
+        os.kill(first.pid, signal.SIGKILL)
+        first.wait()
+
+    started = time.monotonic()
+    third = _launch_app(data_dir, "--screenshot", str(tmp_path / "shot.png"), "--view", "today")
+    assert third.returncode == 0, third.stderr
+    assert "already open" not in third.stdout
+    assert (tmp_path / "shot.png").exists()
+    assert time.monotonic() - started < 30  # no waiting for a lock to expire
