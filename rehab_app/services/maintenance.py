@@ -29,6 +29,7 @@ from rehab_app.storage.backup import (
 from rehab_app.storage.engine import database_path, open_engine
 from rehab_app.storage.files import ensure_private_folder, fsync_folder
 from rehab_app.storage.health import quick_check
+from rehab_app.storage.location import location_warning
 from rehab_app.storage.migrate import NewerDatabaseError, prepare_database, stored_revision
 from rehab_app.storage.tables import AppEvent
 
@@ -82,6 +83,7 @@ def open_data_folder(data_dir: Path, clock: Clock) -> OpenedData:
         db_path,
         upgraded_from=result.from_revision if result.backup else None,
         upgrade_backup=result.backup,
+        warning=location_warning(data_dir),
     )
     return OpenedData(status, engine)
 

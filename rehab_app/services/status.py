@@ -27,3 +27,5 @@ class DataStatus:
     newest_backup: Path | None = None
     upgraded_from: str | None = None
     upgrade_backup: Path | None = None
+    #: The data opened, but where it is may damage it (a network drive, a sync folder).
+    warning: str = ""

@@ -45,7 +45,14 @@ class DataBanner(QFrame):
     def show_status(self, status: DataStatus) -> None:
         self._status = status
         if status.state == DataState.READY:
-            self.hide()
+            if status.warning:
+                self.title.setText(self.tr("Where your data is kept may damage it"))
+                self.title.setAccessibleName(self.title.text())
+                self.message.setText(status.warning)
+                self.restore_button.hide()
+                self.show()
+            else:
+                self.hide()
             return
         titles = {
             DataState.DAMAGED: self.tr("Your data file needs attention"),
