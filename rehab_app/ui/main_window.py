@@ -178,7 +178,7 @@ class MainWindow(QMainWindow):
         from rehab_app.services.status import DataState
 
         self._status = status
-        if status.state != DataState.READY or self._banner is not None:
+        if status.state != DataState.READY or status.warning or self._banner is not None:
             self.banner.show_status(status)
         if status.state == DataState.READY:
             message = self.tr("Your data is ready. Everything you save is kept on this computer.")

@@ -208,3 +208,15 @@ def test_the_progress_screen_makes_the_visit_report_with_the_app_writer(
 
     assert (tmp_path / "report.pdf").read_bytes().startswith(b"%PDF")
     context.opened.engine.dispose()
+
+
+def test_a_data_folder_in_a_sync_folder_opens_with_a_calm_warning(
+    qtbot, window, tmp_path, clock
+) -> None:
+    context = _start(qtbot, window, tmp_path / "Dropbox" / "data", clock)
+    assert context.opened.status.state == DataState.READY
+    assert not window.banner.isHidden()
+    assert window.banner.title.text() == "Where your data is kept may damage it"
+    assert "copied to the internet" in window.banner.message.text()
+    assert not window.banner.restore_button.isVisible()
+    context.opened.engine.dispose()
