@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication
 
     from rehab_app.core.timestamps import Clock
+    from rehab_app.services.bundle import AppServices
     from rehab_app.services.catalog import Library
     from rehab_app.services.maintenance import OpenedData
     from rehab_app.ui.main_window import MainWindow
@@ -68,6 +69,16 @@ def _parse_gui_options(arguments: list[str]) -> argparse.Namespace:
     parser.add_argument("--view", choices=VIEWS, default="today", help="area to show first")
     parser.add_argument("files", nargs="*", help="files to open (exercise packs)")
     return parser.parse_args(arguments)
+
+
+@dataclass(frozen=True)
+class _Opened:
+    """What the worker that opens the data hands back: the data, and the services built on it
+    (or why they could not be)."""
+
+    data: OpenedData
+    services: AppServices | None = None
+    error: BaseException | None = None
 
 
 @dataclass
@@ -200,18 +211,36 @@ def _open_in_background(context: AppContext) -> None:
 
         return CatalogService().load()
 
-    def open_data() -> OpenedData:
+    def open_data() -> _Opened:
         from rehab_app.services.maintenance import open_data_folder
 
-        return open_data_folder(context.data_dir, clock)
+        result = open_data_folder(context.data_dir, clock)
+        # Set on the GUI thread before this task started (or None: it failed to load).
+        library = context.library
+        if result.engine is None or library is None:
+            return _Opened(result)
+        # Still on this worker: importing the services and the screens' modules, building the
+        # services and running their first queries takes about half a second cold, which
+        # would stall the window.
+        from rehab_app.services.bundle import build_services
+        from rehab_app.ui.main_window import import_screens, warm_up
 
-    def opened(result: OpenedData) -> None:
-        context.opened = result
-        if result.engine is not None and context.library is not None:
-            from rehab_app.services.bundle import build_services
+        try:
+            services = build_services(result.engine, library, clock)
+            import_screens()
+            warm_up(services)
+        except Exception as error:  # reported on the GUI thread, with the engine kept
+            return _Opened(result, error=error)
+        return _Opened(result, services)
 
-            window.attach_services(build_services(result.engine, context.library, clock))
-        window.show_data_status(result.status)
+    def opened(result: _Opened) -> None:
+        context.opened = result.data
+        if result.error is not None:
+            _report_failure(window, result.error)
+            return
+        if result.services is not None:
+            window.attach_services(result.services)
+        window.show_data_status(result.data.status)
 
     def library_loaded(library: Any) -> None:
         context.library = library
@@ -409,7 +438,17 @@ def _arrange_screenshot(
     QTimer.singleShot(SCREENSHOT_TIMEOUT_MS, give_up)
 
 
+#: How long quitting waits for work still running on worker threads (an import, a report).
+SHUT_DOWN_WAIT_MS = 60_000
+
+
 def _shut_down(context: AppContext) -> None:
+    from PySide6.QtCore import QThreadPool
+
+    # Workers first: one may still be writing through the engine, or finishing the imports
+    # made after start-up (quitting at once, as --screenshot does, would cut them off and
+    # leave their results to objects already gone).
+    QThreadPool.globalInstance().waitForDone(SHUT_DOWN_WAIT_MS)
     # Issue 6: a last backup if anything changed (after quick_check), before the engine goes.
     if context.window.backup_scheduler is not None:
         context.window.backup_scheduler.shut_down()

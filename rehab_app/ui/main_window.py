@@ -4,15 +4,26 @@ It must paint at the speed of a bare Qt window, so it imports nothing heavy (no 
 pydantic, not even the library screen or its SVG renderer): the Library area starts as a
 "loading" page and the real view is built when `show_library` hands over the exercises.
 `app.py` opens the data in the background and calls `show_data_status`; `ready` fires once
-both have arrived.
+both have arrived and every screen is built.
+
+The screens are built one per turn of the event loop (Today first), never all at once: built
+together they kept the window from painting or answering a key for most of a second (issue 7:
+the event loop never stalls more than 50 ms). Their modules are imported beforehand on the
+worker that opened the data (`import_screens`, which also runs their first queries there),
+and what later flows need (the player, the charts and pyqtgraph, the dialogs) is imported on
+one more worker once the last screen is built, so no first use pays for an import on the GUI
+thread. Then the hidden screens are laid out once, a piece per turn, and `settled` fires.
 """
 
 from __future__ import annotations
 
+import time as clock_time
+from collections.abc import Callable
 from datetime import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import shiboken6
 from PySide6.QtCore import QSize, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
@@ -36,6 +47,7 @@ from PySide6.QtWidgets import (
 )
 
 from rehab_app import __version__
+from rehab_app.ui.later import next_turn
 from rehab_app.ui.views.placeholder import PlaceholderView
 
 if TYPE_CHECKING:
@@ -61,11 +73,76 @@ CHECKIN_KEY = "checkin_put_off_on"
 NAVIGATION = ("today", "library", "plan", "diary", "progress", "packs")
 VIEWS = (*NAVIGATION, "player")
 
+#: What `attach_services` builds the screens from: imported by `import_screens` on the worker
+#: that opens the data. Cold, these take about 0.3 s (PySide's import hook reads each module's
+#: source), far too long for the GUI thread.
+SCREEN_MODULES = (
+    "rehab_app.core.adherence",
+    "rehab_app.core.diary",
+    "rehab_app.ui.bus",
+    "rehab_app.ui.undo",
+    "rehab_app.ui.widgets.adherence_calendar",
+    "rehab_app.ui.dialogs.questionnaire",
+    "rehab_app.ui.views.today",
+    "rehab_app.ui.views.plan",
+    "rehab_app.ui.widgets.reminder_settings",
+    "rehab_app.ui.reminders",
+    "rehab_app.ui.widgets.safety_notices",
+    "rehab_app.ui.safety_flow",
+    "rehab_app.ui.views.diary",
+    "rehab_app.ui.views.progress",
+    "rehab_app.ui.views.packs",
+    "rehab_app.ui.views.pack_editor",
+    "rehab_app.ui.backup_scheduler",
+)
+#: What later flows need at their first use: the guided session, the Progress charts (with
+#: pyqtgraph and numpy, about 0.7 s cold), the safety dialogs. Imported once every screen is
+#: built, on one worker (never two importers side by side: see app.py).
+LATER_MODULES = (
+    "rehab_app.ui.session_runner",
+    "rehab_app.ui.dialogs.red_flags",
+    "pyqtgraph",
+    "rehab_app.ui.charts.pain_chart",
+    "rehab_app.ui.charts.score_chart",
+)
+
+
+def import_screens(names: tuple[str, ...] = SCREEN_MODULES) -> None:
+    """Import the screens' modules (on a worker thread: they define classes, build nothing)."""
+    import importlib
+
+    for name in names:
+        importlib.import_module(name)
+
+
+def warm_up(services: AppServices) -> None:
+    """Ask, on the worker that opened the data, the questions the screens ask first, and
+    throw the answers away. The first time each query runs in a process it is compiled and
+    its rows' models are built for the first time: 30-70 ms on the GUI thread for the diary
+    alone, a few ms each time after. Read-only; nothing depends on it having run."""
+    from datetime import timedelta
+
+    from rehab_app.services.diary import DiaryFilter
+
+    today = services.sessions.today()
+    services.plans.current()
+    services.plans.history()
+    services.sessions.due_on(today)
+    services.sessions.sessions_on(today)
+    services.diary.entries(DiaryFilter(first=today - timedelta(days=90)))
+    services.diary.needs_morning_checkin(today)
+    services.questionnaires.due("rmdq")
+    services.safety.checklist_due()
+    services.safety.events(today - timedelta(days=6), today)
+    services.settings.get("warn_exercises")
+    services.packs.imports()
+
 
 class MainWindow(QMainWindow):
     first_painted = Signal()
     library_filled = Signal()
     ready = Signal()
+    settled = Signal()  # every screen built and what later flows need imported (issue 7)
     restore_requested = Signal(object)  # the backup Path the person chose to restore
     fresh_start_requested = Signal()  # "delete everything" was confirmed twice (issue 6)
     failed = Signal(str)  # a start-up step failed unexpectedly (a bug, not a data problem)
@@ -77,6 +154,12 @@ class MainWindow(QMainWindow):
         self._status: DataStatus | None = None
         self._library_loaded = False
         self._painted = False
+        #: The steps still to run while the screens are being built (one per event-loop turn).
+        self._building: list[Callable[[], None]] = []
+        self._settled = False
+        self._packs_ready = False
+        #: The guided player's clock (monotonic seconds); tests put a fake one here.
+        self.player_clock: Callable[[], float] = clock_time.monotonic
         #: Set by app.py for --screenshot: no pop-up dialogs, the picture is of the window.
         self._screenshot_mode = False
         self.library: LibraryView | None = None
@@ -197,54 +280,184 @@ class MainWindow(QMainWindow):
 
             self.library = LibraryView()
             self._replace_view("library", self.library)
+            # Filled on the next turn: made and filled together it was a stall of 40 ms.
+            next_turn(self, lambda: self._fill_library(library))
+            return
+        self._fill_library(library)
+
+    def _fill_library(self, library: Library) -> None:
+        assert self.library is not None
         self.library.set_library(library)
         self._library_loaded = True
         self.library_filled.emit()
         self._maybe_ready()
 
     def attach_services(self, services: AppServices) -> None:
-        """The data is open: build the areas that work on it (after the first paint)."""
+        """The data is open: build the areas that work on it (after the first paint), one per
+        turn of the event loop, Today first; `ready` fires after the last one."""
         from PySide6.QtGui import QUndoStack
 
         from rehab_app.ui.bus import Bus
-        from rehab_app.ui.views.plan import PlanView
-        from rehab_app.ui.views.today import TodayView
 
         self.services = services
         self.bus = Bus(self)
         self.undo_stack = QUndoStack(self)
         self._add_undo_actions()
+        self._start_backups(services)  # no screen, a few milliseconds: at once
+        self._building = [
+            self._start_today,
+            self._start_plan,
+            lambda: self._start_reminders(services),
+            lambda: self._start_safety(services),
+            lambda: self._start_diary(services),
+            lambda: self._start_morning_check_in(services),
+            lambda: self._start_progress(services),
+            lambda: self._start_packs(services),
+        ]
+        next_turn(self, self._build_next)
+
+    def _build_next(self) -> None:
+        """Run one building step; the next waits for the following turn of the event loop, so
+        paints, keys and clicks are answered in between."""
+        if not self._building:
+            return
+        step = self._building.pop(0)
+        try:
+            step()
+        except Exception as error:  # a bug: say so (the screenshot mode waits for this)
+            self._building.clear()
+            self.show_failure(str(error) or type(error).__name__)
+            raise
+        if self._building:
+            next_turn(self, self._build_next)
+            return
+        # "Your data" (restore, delete everything) only now: a restore replaces the database
+        # under the screens, which must not be still being built on it.
+        self.data_action.setEnabled(True)
+        self._maybe_ready()
+        self._import_later_modules()
+
+    def _import_later_modules(self) -> None:
+        from rehab_app.ui.tasks import run_in_background
+
+        def done(_result: object = None) -> None:
+            if shiboken6.isValid(self):
+                next_turn(self, lambda: self._prime_screens(self._parts_to_prime(), settled))
+
+        def settled() -> None:
+            self._settled = True
+            self.settled.emit()
+
+        def failed(error: BaseException) -> None:
+            if shiboken6.isValid(self):
+                self.show_failure(str(error) or type(error).__name__)
+                done()
+
+        run_in_background(lambda: import_screens(LATER_MODULES), done, failed)
+
+    def _prime_screens(self, parts: list[QWidget], then: Callable[[], None]) -> None:
+        """Lay out each hidden screen once, a part per turn, while nothing else happens: a
+        screen shown for the first time lays out (and measures the text of) every widget in
+        it, 20-40 ms that would otherwise come with the person's first click on it. Rendering
+        a pixel of a part does that layout without showing it."""
+        from PySide6.QtCore import QPoint
+        from PySide6.QtGui import QPixmap, QRegion
+
+        if not parts:
+            then()
+            return
+        part = parts[0]
+        if shiboken6.isValid(part) and not part.isVisible():
+            if part.parentWidget() is not None and not part.isAncestorOf(self.stack):
+                # A part of a screen: its own layout only (rendering it would lay out the
+                # whole screen around it), which meets its fonts and text for the first time.
+                layout = part.layout()
+                part.ensurePolished()
+                if layout is not None:
+                    layout.activate()
+            if part in self.views.values():
+                pixel = QPixmap(1, 1)  # the screen's kind of picture, and its fonts
+                part.render(pixel, QPoint(), QRegion(0, 0, 1, 1))
+        next_turn(self, lambda: self._prime_screens(parts[1:], then))
+
+    def _parts_to_prime(self) -> list[QWidget]:
+        """The hidden screens, the Library's pieces first (it is the costliest). Not the
+        Diary: a hidden table laid out measures every row (see DiaryView)."""
+        parts: list[QWidget] = []
+        if self.library is not None:
+            # The exercise shown, label by label first: laid out cold, its wrapped text
+            # alone took 35-55 ms (fonts and text shaping met for the first time).
+            body = self.library.detail.widget()
+            parts += [child for child in body.children() if isinstance(child, QWidget)]
+            parts += [body, self.library.list]
+        return [*parts, *(self.views[name] for name in ("library", "plan", "packs"))]
+
+    def is_settled(self) -> bool:
+        """Ready, and the start-up work that follows it (imports for later flows, the first
+        layout of the hidden screens) is over."""
+        return self.is_ready() and (self.services is None or self._settled)
+
+    def _next(self, steps: list[Callable[[], None]]) -> None:
+        """Run these steps next, before the rest (a screen's own pieces, see attach_steps)."""
+        self._building[0:0] = steps
+
+    def _start_today(self) -> None:
+        from rehab_app.ui.views.today import TodayView
+
+        assert self.services is not None
         self.today = TodayView()
-        self.plan = PlanView()
         self._replace_view("today", self.today)
-        self._replace_view("plan", self.plan)
-        self.today.attach(services, self.bus, self.undo_stack)
-        self.plan.attach(services, self.bus, self.undo_stack)
         self.today.plan_requested.connect(self._build_own_plan)
         self.today.pack_requested.connect(lambda: self.show_view("packs"))
         self.today.start_requested.connect(self.start_session)
+        self._next(self.today.attach_steps(self.services, self.bus, self.undo_stack))
+
+    def _start_plan(self) -> None:
+        from rehab_app.ui.views.plan import PlanView
+
+        assert self.services is not None
+        self.plan = PlanView()
+        self._replace_view("plan", self.plan)
         self.plan.saved.connect(lambda: self.statusBar().showMessage(self.tr("Plan saved.")))
-        self._start_reminders(services)
-        self._start_safety(services)
-        self._start_diary(services)
-        self._start_progress(services)
-        self._start_packs(services)
-        self._start_backups(services)
+        plan = self.plan
+        self._next([lambda: plan.attach(self.services, self.bus, self.undo_stack)])
 
     def _start_packs(self, services: AppServices) -> None:
         from rehab_app.ui.views.packs import PacksView
 
         self.packs = PacksView()
         self._replace_view("packs", self.packs)
-        self.packs.attach(services, self.bus, self.handout_writer)
         self.packs.imported.connect(
             lambda _result: self.statusBar().showMessage(self.tr("Pack imported."))
         )
+        self._next(
+            [
+                *self.packs.attach_steps(services, self.bus, self.handout_writer),
+                lambda: self._packs_attached(services),
+            ]
+        )
+
+    def _packs_attached(self, services: AppServices) -> None:
+        from rehab_app.ui.later import RefreshLater
+
+        self._packs_ready = True
         if services.library.custom_ids:  # exercises from packs join the built-in ones
             self.show_library(services.library)
-        self.bus.changed.connect(
-            lambda changes: self.show_library(services.library) if changes.library else None
-        )
+        later: list[RefreshLater] = []
+
+        def library_changed(changes: Changes) -> None:
+            if not changes.library:
+                return
+            if self.library is None:
+                self.show_library(services.library)
+                return
+            if not later:  # hidden (a pack imported on Packs): refilled on a turn of its own
+                later.append(
+                    RefreshLater(self.library, lambda: self.show_library(services.library))
+                )
+            later[0].request()
+
+        self.bus.changed.connect(library_changed)
         pending, self._pending_files = self._pending_files, []
         self.open_files(pending)
 
@@ -260,7 +473,6 @@ class MainWindow(QMainWindow):
             )
         )
         self.backup_scheduler.start()
-        self.data_action.setEnabled(True)
 
     def open_data_settings(self) -> DataSettingsDialog | None:
         """File → Your data: backups, restore, check, export, delete everything."""
@@ -291,7 +503,7 @@ class MainWindow(QMainWindow):
         packs = [Path(name) for name in names if name.lower().endswith(PACK_SUFFIX)]
         if not packs:
             return
-        if self.packs is None:
+        if self.packs is None or not self._packs_ready:  # opened once the screen is built
             self._pending_files.extend(str(path) for path in packs)
             return
         self.show_view("packs")
@@ -320,13 +532,13 @@ class MainWindow(QMainWindow):
         self.progress.attach(services, self.bus, self.undo_stack, self.report_writer)
 
     def _start_diary(self, services: AppServices) -> None:
-        from rehab_app.core.diary import Context
-        from rehab_app.ui.views.diary import DiaryView, MorningCheckIn
+        from rehab_app.ui.views.diary import DiaryView
 
         assert self.today is not None
         self.diary = DiaryView()
         self._replace_view("diary", self.diary)
-        self.diary.attach(services, self.bus, self.undo_stack)
+        diary = self.diary
+        self._next([lambda: diary.attach(services, self.bus, self.undo_stack)])
         # New numbness or weakness brings up the red-flag checklist (clinical.md §5).
         self.diary.neurological_reported.connect(lambda _codes: self.safety.open_checklist())
         log_pain = QAction(self.tr("Log pain"), self)
@@ -341,6 +553,12 @@ class MainWindow(QMainWindow):
         toolbar.setMovable(False)
         toolbar.addAction(log_pain)
         self.addToolBar(toolbar)
+
+    def _start_morning_check_in(self, services: AppServices) -> None:
+        from rehab_app.core.diary import Context
+        from rehab_app.ui.views.diary import MorningCheckIn
+
+        assert self.today is not None
         today = services.sessions.today()
         if MorningCheckIn.needed(services) and services.settings.get(CHECKIN_KEY) != str(today):
             banner = MorningCheckIn()
@@ -410,8 +628,9 @@ class MainWindow(QMainWindow):
         box.changed.connect(changed)
 
         def sessions_changed(changes: Changes) -> None:
-            # A session done or skipped elsewhere closes its reminder.
-            if changes.sessions or changes.plan:
+            # A session done or skipped elsewhere closes its reminder (asked only while one is
+            # shown: it is a query, at every exercise saved in a session).
+            if (changes.sessions or changes.plan) and self.reminders_shown():
                 still_open = set(open_times())
                 for slot in list(self.reminders_shown()):
                     if slot not in still_open:
@@ -421,8 +640,8 @@ class MainWindow(QMainWindow):
         self.reminders.start()
 
     def reminders_shown(self) -> list[time]:
-        banner = self.reminder_presenter.banner
-        return [banner.slot] if banner.slot is not None and banner.isVisible() else []
+        slot = self.reminder_presenter.shown_slot()
+        return [slot] if slot is not None else []
 
     def _start_slot(self, slot: time) -> None:
         assert self.services is not None
@@ -441,7 +660,9 @@ class MainWindow(QMainWindow):
         assert self.services is not None
         from PySide6.QtWidgets import QFrame, QScrollArea
 
-        runner = SessionRunner(self.services, self.bus, self.undo_stack, session, self)
+        runner = SessionRunner(
+            self.services, self.bus, self.undo_stack, session, self, clock=self.player_clock
+        )
         # Scrollable rather than forcing the window taller than a small screen.
         holder = QScrollArea()
         holder.setWidgetResizable(True)
@@ -495,7 +716,7 @@ class MainWindow(QMainWindow):
         self.failed.emit(message)
 
     def is_ready(self) -> bool:
-        return self._status is not None and self._library_loaded
+        return self._status is not None and self._library_loaded and not self._building
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt API)
         super().paintEvent(event)
@@ -507,14 +728,15 @@ class MainWindow(QMainWindow):
     # Internals -----------------------------------------------------------------------------
 
     def _replace_view(self, name: str, widget: QWidget) -> None:
-        showing = self.stack.currentWidget() is self.views[name]
         old = self.views[name]
-        self.stack.removeWidget(old)
-        old.deleteLater()
         self.views[name] = widget
         self.stack.insertWidget(VIEWS.index(name), widget)
-        if showing:
+        # The new one first: removing the page on show would show another page for a moment
+        # (laying out and polishing it, some 30 ms for nothing).
+        if self.stack.currentWidget() is old:
             self.stack.setCurrentWidget(widget)
+        self.stack.removeWidget(old)
+        old.deleteLater()
 
     def _build_own_plan(self) -> None:
         self.show_view("plan")

@@ -343,6 +343,13 @@ class ReminderPresenter(QObject):
             self._banner = banner
         return self._banner
 
+    def shown_slot(self) -> time | None:
+        """The session time the banner is showing, if any (without building the banner)."""
+        banner = self._banner
+        if banner is None or banner.slot is None or not banner.isVisible():
+            return None
+        return banner.slot
+
     @property
     def tray(self) -> QSystemTrayIcon | None:
         return self._tray

@@ -266,7 +266,9 @@ def started(qtbot, data_dir: Path, clock) -> Iterator[AppContext]:
 
 
 def _dialog_from_menu(qtbot, window: MainWindow) -> DataSettingsDialog:
-    assert window.data_action.isEnabled()
+    # Offered once every screen is built on the data (a window after a restore builds them
+    # again, one per event-loop turn).
+    qtbot.waitUntil(window.data_action.isEnabled, timeout=20_000)
     window.data_action.trigger()
     dialog = window.findChild(DataSettingsDialog)
     assert dialog is not None

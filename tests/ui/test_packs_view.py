@@ -131,8 +131,8 @@ def test_dropping_a_pack_on_the_window_and_a_forwarded_file_open_the_preview(
     qtbot.addWidget(window)
     window._screenshot_mode = True
     window.open_files([str(pack)])  # before the data is open: kept until it is
-    window.attach_services(app_services)
-    assert window.packs is not None
+    window.attach_services(app_services)  # builds the screens one per event-loop turn
+    qtbot.waitUntil(lambda: window.packs is not None)
     qtbot.waitUntil(lambda: window.packs.dialog is not None, timeout=10_000)
     assert window.stack.currentWidget() is window.packs
     window.packs.dialog.reject()

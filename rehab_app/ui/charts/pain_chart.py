@@ -25,7 +25,7 @@ antialiased thick lines about 70 ms a paint, 3,650 daily bars about 50 ms.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
@@ -257,7 +257,10 @@ class PainChart(QWidget):
 
     hovered = Signal(str)  # the text shown for the day under the cursor
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, staged: bool = False) -> None:
+        """With `staged`, only the plot is made here; run `building_steps()` (one per turn of
+        the event loop, as the Progress view does) before using the chart. Made in one go the
+        chart takes 40-60 ms, too long a stall for the event loop (issue 7)."""
         super().__init__(parent)
         self.series: PainSeries | None = None
         self.band_for = "leg"
@@ -301,7 +304,18 @@ class PainChart(QWidget):
         ticks.append((SESSION_FLOOR + SESSION_HEIGHT / 2, _tr("Sessions")))
         left.setTicks([ticks, []])
         item.showGrid(x=False, y=True, alpha=0.18)
+        self._steps = [self._build_items, self._build_side]
+        if not staged:
+            for step in self.building_steps():
+                step()
 
+    def building_steps(self) -> list[Callable[[], None]]:
+        """What is left to build (see `staged`), in order; each step runs once."""
+        steps, self._steps = self._steps, []
+        return steps
+
+    def _build_items(self) -> None:
+        item = self.plot_item
         # Drawn bottom to top: the band, the averages, the daily values, then markers.
         self.band = pg.LinearRegionItem(orientation="horizontal", movable=False)
         self.band.setZValue(-20)
@@ -338,6 +352,7 @@ class PainChart(QWidget):
         self.band.setVisible(False)
         self.baseline_line.setVisible(False)
 
+    def _build_side(self) -> None:
         self.readout = plain_label("", object_name="painReadout")
         self.readout.setAccessibleName(_tr("Values for the chosen day"))
         self.legend = QWidget()
@@ -809,7 +824,8 @@ class PainChart(QWidget):
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt API)
         super().changeEvent(event)
-        if event.type() == QEvent.Type.PaletteChange:
+        # (Until built, there is nothing to colour: the last step colours everything.)
+        if event.type() == QEvent.Type.PaletteChange and not self._steps:
             self._apply_colours()
 
     # Picture -------------------------------------------------------------------------------

@@ -75,7 +75,9 @@ class PackImportDialog(QDialog):
                     )
                 )
             )
-        layout.addWidget(PackContentsView(preview.contents, library))
+        #: What the pack holds; its exercise cards are added a few per turn of the event loop.
+        self.contents = PackContentsView(preview.contents, library)
+        layout.addWidget(self.contents)
 
         outer = QVBoxLayout(self)
         outer.addWidget(scrolling(body), 1)

@@ -69,6 +69,7 @@ from rehab_app.core.diary import (
 )
 from rehab_app.core.errors import RehabError
 from rehab_app.services.diary import DiaryFilter, DiaryRead, DiaryService
+from rehab_app.ui.later import next_turn
 from rehab_app.ui.undo import _AlreadyDone
 from rehab_app.ui.widgets.pain_scale import ChoiceRow, PainScale, target_height
 from rehab_app.ui.widgets.text import heading, own_label, plain_label
@@ -383,32 +384,8 @@ class QuickEntryDialog(QDialog):
         form.addWidget(self.back)
         form.addWidget(self.leg_question)
         form.addWidget(self.leg)
-
-        self.context = ChoiceRow(self.tr("When is this?"), [(c, context_label(c)) for c in Context])
-        self.extent = ChoiceRow(
-            self.tr("How far down the leg do you feel it?"),
-            [(e, extent_label(e)) for e in LegExtent],
-        )
-        self.side = ChoiceRow(self.tr("Which side?"), [(s, body_side_label(s)) for s in BodySide])
-        for row in (self.context, self.extent, self.side):
-            form.addWidget(_question(row.accessibleName()))
-            form.addWidget(row)
-
-        self.details_button = QPushButton(self.tr("More details ▸"))
-        self.details_button.setCheckable(True)
-        self.details_button.setAccessibleName(
-            self.tr("More details: symptoms, medicines, sleep, a note, an earlier time")
-        )
-        self.details_button.setToolTip(self.details_button.accessibleName())
-        self.details_button.setMinimumHeight(target_height(self.details_button) * 4 // 5)
-        details_row = QHBoxLayout()
-        details_row.setContentsMargins(0, 12, 0, 0)
-        details_row.addWidget(self.details_button)
-        details_row.addStretch(1)
-        form.addLayout(details_row)
-        self.details = self._build_details()
-        self.details.hide()
-        form.addWidget(self.details)
+        # The rest of the form (occasion, leg, side, details) is built by `_build_rest`.
+        self._rest_built = False
         form.addStretch(1)
 
         self.scroll = QScrollArea()
@@ -489,17 +466,78 @@ class QuickEntryDialog(QDialog):
         for button in self.findChildren(QPushButton):
             button.setAutoDefault(False)
         self.save_button.setDefault(True)
-        self._tab_order()
         self._connect()
-        self._fill(entry, context)
+        self._fill_with = (entry, context)
+        # What "unsaved" is measured against; the rest of the form adds its part when built.
         self._initial = self._snapshot()
+        if entry is not None:
+            self._build_rest()  # a change shows every value at once
+        else:
+            # The back-pain scale first; the rest on the next turn of the event loop, long
+            # before a person reaches it (or at once, when needed sooner): built together it
+            # was a stall of 50 ms and more on Ctrl+L (issue 7).
+            next_turn(self, self._build_rest)
+            self._update_questions()
         self.back.setFocus(Qt.FocusReason.OtherFocusReason)
         self._fit()
+
+    def _build_rest(self) -> None:
+        """The occasion, how far down the leg, the side, and the details behind their toggle."""
+        if self._rest_built:
+            return
+        self._rest_built = True
+        form = self.form.layout()
+        assert isinstance(form, QVBoxLayout)
+        at = form.count() - 1  # before the stretch
+        self.context = ChoiceRow(self.tr("When is this?"), [(c, context_label(c)) for c in Context])
+        self.extent = ChoiceRow(
+            self.tr("How far down the leg do you feel it?"),
+            [(e, extent_label(e)) for e in LegExtent],
+        )
+        self.side = ChoiceRow(self.tr("Which side?"), [(s, body_side_label(s)) for s in BodySide])
+        for row in (self.context, self.extent, self.side):
+            form.insertWidget(at, _question(row.accessibleName()))
+            form.insertWidget(at + 1, row)
+            at += 2
+
+        self.details_button = QPushButton(self.tr("More details ▸"))
+        self.details_button.setCheckable(True)
+        self.details_button.setAccessibleName(
+            self.tr("More details: symptoms, medicines, sleep, a note, an earlier time")
+        )
+        self.details_button.setToolTip(self.details_button.accessibleName())
+        self.details_button.setMinimumHeight(target_height(self.details_button) * 4 // 5)
+        details_row = QHBoxLayout()
+        details_row.setContentsMargins(0, 12, 0, 0)
+        details_row.addWidget(self.details_button)
+        details_row.addStretch(1)
+        form.insertLayout(at, details_row)
+        self.details = self._build_details()
+        self.details.hide()
+        form.insertWidget(at + 1, self.details)
+        for button in self.details.findChildren(QPushButton):
+            button.setAutoDefault(False)  # Enter means Save, as in __init__
+        self.details_button.setAutoDefault(False)
+
+        self.details_button.toggled.connect(self._details_toggled)
+        self.add_medication_button.clicked.connect(self._add_medication_clicked)
+        self.earlier.toggled.connect(self._earlier_toggled)
+        self._tab_order()
+        self._fill(*self._fill_with)
+        # Unsaved means changed since the dialog opened: a change is compared with itself,
+        # a new entry with its empty scales and the defaults just filled in.
+        main = self._snapshot_main() if self._editing is not None else self._initial
+        self._initial = main + self._snapshot_rest()
+        if self.isVisible():
+            # Grown to the whole form once its new rows are shown (Qt shows widgets added to
+            # a visible window on the next turn, so their size counts only then).
+            next_turn(self, self._fit)
 
     # Public API ---------------------------------------------------------------------------------
 
     def collect(self) -> DiaryEntry:
         """The entry as shown; raises _MissingAnswerError or pydantic's ValidationError."""
+        self._build_rest()
         back, leg = self.back.value(), self.leg.value()
         if back is None:
             raise _MissingAnswerError(
@@ -580,6 +618,7 @@ class QuickEntryDialog(QDialog):
         return self.last_saved is None and self._snapshot() != self._initial
 
     def set_details_visible(self, visible: bool) -> None:
+        self._build_rest()
         self.details_button.setChecked(visible)
 
     def undo_save(self) -> None:
@@ -754,9 +793,6 @@ class QuickEntryDialog(QDialog):
             QWidget.setTabOrder(first, second)
 
     def _connect(self) -> None:
-        self.details_button.toggled.connect(self._details_toggled)
-        self.add_medication_button.clicked.connect(self._add_medication_clicked)
-        self.earlier.toggled.connect(self._earlier_toggled)
         self.save_button.clicked.connect(self.save)
         self.close_button.clicked.connect(self._close_clicked)
         self.undo_button.clicked.connect(self.undo_save)
@@ -836,7 +872,7 @@ class QuickEntryDialog(QDialog):
             self.when_edit.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _update_questions(self) -> None:
-        earlier = self.earlier.isChecked() and self._editing is None
+        earlier = self._rest_built and self.earlier.isChecked() and self._editing is None
         then = earlier or self._editing is not None
         self.back_question.setText(
             self.tr("Back pain at that time") if then else self.tr("Back pain right now")
@@ -920,7 +956,7 @@ class QuickEntryDialog(QDialog):
         self._bus.changed.emit(changes)
 
     def _when(self) -> datetime | None:
-        if self._editing is None and not self.earlier.isChecked():
+        if self._editing is None and not (self._rest_built and self.earlier.isChecked()):
             return None  # the service stamps "now" at the moment of saving
         value = self.when_edit.dateTime()
         day, moment = value.date(), value.time()
@@ -947,9 +983,13 @@ class QuickEntryDialog(QDialog):
         return None
 
     def _snapshot(self) -> tuple:
+        return self._snapshot_main() + (self._snapshot_rest() if self._rest_built else ())
+
+    def _snapshot_main(self) -> tuple:
+        return (self.back.value(), self.leg.value())
+
+    def _snapshot_rest(self) -> tuple:
         return (
-            self.back.value(),
-            self.leg.value(),
             self.context.value(),
             self.extent.value(),
             self.side.value(),

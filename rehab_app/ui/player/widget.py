@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 )
 
 from rehab_app.core.session import Effort, Light, NerveResponse
+from rehab_app.ui.later import next_turn
 from rehab_app.ui.player.controller import Phase, PlayerController, PlayerEntry
 from rehab_app.ui.player.sound import CuePlayer
 from rehab_app.ui.widgets.illustration import IllustrationView
@@ -143,10 +144,12 @@ class PlayerView(QWidget):
 
         self.pages = QStackedWidget()
         self.exercise_page = self._build_exercise_page()
-        self.feedback_page = self._build_feedback_page()
-        self.done_page = self._build_done_page()
-        for page in (self.exercise_page, self.feedback_page, self.done_page):
-            self.pages.addWidget(page)
+        self.pages.addWidget(self.exercise_page)
+        # The questions and the end page are needed seconds later at the earliest: built on
+        # the next turn of the event loop (or when first needed), so that Start answers
+        # without a stall (issue 7).
+        self._later_pages_built = False
+        next_turn(self, self._build_later_pages)
 
         self.next_label = plain_label("", object_name="playerNext", selectable=False)
         scale_font(self.next_label, 1.4)
@@ -198,6 +201,15 @@ class PlayerView(QWidget):
         self._refresh()
 
     # Building -------------------------------------------------------------------------------
+
+    def _build_later_pages(self) -> None:
+        if self._later_pages_built:
+            return
+        self._later_pages_built = True
+        self.feedback_page = self._build_feedback_page()
+        self.done_page = self._build_done_page()
+        self.pages.addWidget(self.feedback_page)
+        self.pages.addWidget(self.done_page)
 
     def _control_button(self, text: str, accessible: str) -> QPushButton:
         button = QPushButton(text)
@@ -470,6 +482,8 @@ class PlayerView(QWidget):
         phase = controller.phase
         entering = phase != self._shown_phase
         self._shown_phase = phase
+        if phase in (Phase.FEEDBACK, Phase.DONE):
+            self._build_later_pages()
         if phase == Phase.DONE:
             self._show_done()
         elif phase == Phase.FEEDBACK:
@@ -754,6 +768,8 @@ class PlayerView(QWidget):
 
     def _focus_default(self) -> None:
         phase = self.controller.phase
+        if phase in (Phase.FEEDBACK, Phase.DONE):
+            self._build_later_pages()
         if phase == Phase.DONE:
             self.back_button.setFocus()
         elif phase == Phase.FEEDBACK:

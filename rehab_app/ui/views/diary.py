@@ -9,7 +9,8 @@ below the table spells the selected entry out in full.
 
 Nothing is removed silently: a deletion shows "Deleted — Undo" until something else is done,
 and Ctrl+Z works as well. New entries and changes go through the quick entry dialog, which
-saves, pushes the undo step and emits the change; this view refreshes on `Changes.diary`.
+saves, pushes the undo step and emits the change; this view refreshes on `Changes.diary` (while
+hidden, on a turn of the event loop of its own: issue 7, no stall over 50 ms).
 
 `MorningCheckIn` is the banner Today shows on the first start of a day after an exercise day:
 the next-morning response is what decides whether to progress (clinical.md §2.1).
@@ -32,7 +33,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QFont, QKeySequence, QPalette, QShortcut, QUndoStack
+from PySide6.QtGui import QFont, QKeySequence, QPalette, QShortcut, QShowEvent, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -63,6 +64,7 @@ from rehab_app.ui.dialogs.quick_entry import (
     pain_summary,
     quality_label,
 )
+from rehab_app.ui.later import RefreshLater
 from rehab_app.ui.widgets.pain_scale import target_height
 from rehab_app.ui.widgets.text import heading, own_label, plain_label
 
@@ -100,6 +102,15 @@ def extent_text(entry: DiaryEntry) -> str:
     if entry.side is not None and entry.leg_extent != LegExtent.NONE:
         text += ", " + body_side_label(entry.side).lower()
     return text
+
+
+_TEXT_ROLES = frozenset((int(Qt.ItemDataRole.DisplayRole), int(Qt.ItemDataRole.AccessibleTextRole)))
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_USER = int(Qt.ItemDataRole.UserRole)
+_ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
+_FONT = int(Qt.ItemDataRole.FontRole)
+_ANSWERED = _TEXT_ROLES | {_TOOLTIP, _USER, _ALIGNMENT, _FONT}
+_CENTRED = int(Qt.AlignmentFlag.AlignCenter)
 
 
 class DiaryTableModel(QAbstractTableModel):
@@ -157,27 +168,32 @@ class DiaryTableModel(QAbstractTableModel):
         index: AnyIndex,
         role: int = Qt.ItemDataRole.DisplayRole,
     ) -> object:
-        if not index.isValid() or not 0 <= index.row() < len(self._entries):
+        # Asked thousands of times when the table is shown (every role of every cell it
+        # measures): roles it does not answer leave first, and the roles are plain ints
+        # compared with ints made once, not Qt enum members looked up at each call.
+        if role not in _ANSWERED or not index.isValid():
             return None
-        read = self._entries[index.row()]
+        row = index.row()
+        if not 0 <= row < len(self._entries):
+            return None
+        read = self._entries[row]
         column = index.column()
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            texts = self._texts[index.row()]
+        if role in _TEXT_ROLES:
+            texts = self._texts[row]
             if texts is None:
                 texts = tuple(self._text(read, c) for c in range(len(self._headers)))
-                self._texts[index.row()] = texts
+                self._texts[row] = texts
             return texts[column]
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == _TOOLTIP:
             return describe(read)
-        if role == Qt.ItemDataRole.UserRole:
+        if role == _USER:
             return read
-        if role == Qt.ItemDataRole.TextAlignmentRole and column in (self.BACK, self.LEG):
-            return int(Qt.AlignmentFlag.AlignCenter)
-        if role == Qt.ItemDataRole.FontRole:
-            if column in (self.BACK, self.LEG):
-                return self._bold  # the numbers are what a person scans for
-            if column == self.WHEN and read.retrospective:
-                return self._italic
+        if role == _ALIGNMENT:
+            return _CENTRED if column in (self.BACK, self.LEG) else None
+        if column in (self.BACK, self.LEG):  # the font
+            return self._bold  # the numbers are what a person scans for
+        if column == self.WHEN and read.retrospective:
+            return self._italic
         return None
 
     def _text(self, read: DiaryRead, column: int) -> str:
@@ -263,6 +279,9 @@ class DiaryView(QWidget):
         self._undo: QUndoStack | None = None
         self._dialog: QuickEntryDialog | None = None
         self._deleted: DiaryEntryDeleted | None = None
+        self._later = RefreshLater(self, self.refresh)  # changes while hidden
+        self._select_next: int | None = None  # an entry id to select at the next refresh
+        self._select_when_shown: int | None = None  # an entry id to select when shown
 
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
@@ -346,9 +365,10 @@ class DiaryView(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(DiaryTableModel.NOTE, QHeaderView.ResizeMode.Stretch)
         header.setHighlightSections(False)
-        # Fit the columns to the rows on screen only: measuring all 500 rows at every refresh
-        # costs a quarter of a second.
-        header.setResizeContentsPrecision(40)
+        # Fit the columns to the rows on screen only (0: the visible area): measuring all 500
+        # rows at every refresh costs a quarter of a second, and even 40 rows (every role of
+        # every cell, twice on showing the screen) some 30 ms.
+        header.setResizeContentsPrecision(0)
         layout.addWidget(self.table, 1)
 
         self.empty = own_label("", "diaryEmpty")
@@ -403,12 +423,13 @@ class DiaryView(QWidget):
         bus.changed.connect(self._on_changed)
         undo.indexChanged.connect(self._sync_notice)
         self.setEnabled(True)
-        self.refresh()
+        self._later.request()  # hidden while the app starts: on a turn of its own
 
     def refresh(self) -> None:
         self._search_pause.stop()
         if self._services is None:
             return
+        self._later.pending = False
         selected = self.selected()
         where = self.current_filter()
         self.model.set_entries(self._services.diary.entries(where))
@@ -431,16 +452,28 @@ class DiaryView(QWidget):
                 )
             )
             self.empty.show()
-        row = self.model.row_of(selected.id) if selected is not None else None
+        wanted = self._select_next or self._select_when_shown
+        if wanted is None and selected is not None:
+            wanted = selected.id
+        self._select_next = self._select_when_shown = None
+        row = self.model.row_of(wanted) if wanted is not None else None
         if row is None and rows:
             row = 0
         if row is not None:
-            self.table.selectionModel().setCurrentIndex(
-                self.model.index(row, 0),
-                QItemSelectionModel.SelectionFlag.ClearAndSelect
-                | QItemSelectionModel.SelectionFlag.Rows,
-            )
+            self._select_row(row)
         self._show_selected()
+
+    def _select_row(self, row: int) -> None:
+        if not self.isVisible():
+            # Selecting a row of a hidden table makes it measure every row for its columns
+            # (about 60 ms for 150 entries); shown, it measures only the rows on screen.
+            self._select_when_shown = self.model.entry(row).id
+            return
+        self.table.selectionModel().setCurrentIndex(
+            self.model.index(row, 0),
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
 
     def current_filter(self) -> DiaryFilter:
         assert self._services is not None
@@ -459,7 +492,7 @@ class DiaryView(QWidget):
         row = self.model.row_of(entry_id)
         if row is None:
             return False
-        self.table.selectRow(row)
+        self._select_row(row)
         return True
 
     def new_entry(self, context: Context | None = None) -> QuickEntryDialog | None:
@@ -522,7 +555,8 @@ class DiaryView(QWidget):
         self.table.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _remember_selection(self, read: DiaryRead) -> None:
-        self.select_entry(read.id)
+        if not self.select_entry(read.id):
+            self._select_next = read.id  # not listed yet: selected by the coming refresh
 
     def _today(self) -> date:
         assert self._services is not None
@@ -563,7 +597,19 @@ class DiaryView(QWidget):
 
     def _on_changed(self, changes: Changes) -> None:
         if changes.diary:
-            self.refresh()
+            # Hidden (an entry logged from Today with Ctrl+L): not inside the save, so the
+            # dialog's "Saved" page is painted at once.
+            self._later.request()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt API)
+        super().showEvent(event)
+        self._later.run()
+        if self._select_when_shown is not None:  # chosen while hidden (see _select_row)
+            row = self.model.row_of(self._select_when_shown)
+            self._select_when_shown = None
+            if row is not None:
+                self._select_row(row)
+                self._show_selected()
 
 
 class MorningCheckIn(QFrame):

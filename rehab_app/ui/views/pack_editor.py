@@ -128,7 +128,10 @@ class PackEditor(QWidget):
     #: Something failed; the status says what (plain text).
     failed = Signal(str)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, staged: bool = False) -> None:
+        """With `staged`, only the top of the editor is made here; run `building_steps()`
+        (one per turn of the event loop, as the Packs screen does) before using it. Made in
+        one go the editor takes about 40 ms, too long a stall for the event loop (issue 7)."""
         super().__init__(parent)
         self._services: AppServices | None = None
         self._bus: Bus | None = None
@@ -164,20 +167,33 @@ class PackEditor(QWidget):
         area.addWidget(self._build_manifest())
         area.addWidget(self._build_thresholds())
         area.addWidget(heading(self.tr("Exercises, doses and when"), 2, own_words=True))
-        self.plan_editor = PlanEditor(
-            problems_heading=self.tr("Fix these before you export the pack:")
-        )
-        self.plan_editor.setMinimumHeight(480)
-        area.addWidget(self.plan_editor)
-        area.addWidget(self._build_custom())
         layout.addWidget(self.pack_area)
         layout.addStretch(1)
-        # Sideways scrolling only when very large text needs it (the plan editor is wide).
-        outer.addWidget(scrolling(body, horizontal=True), 1)
-        outer.addWidget(self._build_actions())
 
-        self._connect()
-        self._show_source()
+        def add_plan_editor() -> None:
+            self.plan_editor = PlanEditor(
+                problems_heading=self.tr("Fix these before you export the pack:")
+            )
+            self.plan_editor.setMinimumHeight(480)
+            area.addWidget(self.plan_editor)
+
+        def add_the_rest() -> None:
+            area.addWidget(self._build_custom())
+            # Sideways scrolling only when very large text needs it (the plan editor is wide).
+            outer.addWidget(scrolling(body, horizontal=True), 1)
+            outer.addWidget(self._build_actions())
+            self._connect()
+            self._show_source()
+
+        self._steps = [add_plan_editor, add_the_rest]
+        if not staged:
+            for step in self.building_steps():
+                step()
+
+    def building_steps(self) -> list[Callable[[], None]]:
+        """What is left to build (see `staged`), in order; each step runs once."""
+        steps, self._steps = self._steps, []
+        return steps
 
     # Public API ---------------------------------------------------------------------------
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 from PySide6.QtCore import QDate, Signal
-from PySide6.QtGui import QUndoStack
+from PySide6.QtGui import QShowEvent, QUndoStack
 from PySide6.QtWidgets import (
     QDateEdit,
     QFrame,
@@ -38,6 +38,7 @@ from rehab_app.services.plans import (
     PlanError,
     describe_changes,
 )
+from rehab_app.ui.later import RefreshLater
 from rehab_app.ui.undo import PlanSaved
 from rehab_app.ui.widgets.plan_editor import PlanEditor
 from rehab_app.ui.widgets.text import heading, own_label, plain_label
@@ -59,6 +60,7 @@ class PlanView(QWidget):
         self._undo: QUndoStack | None = None
         self._saved_plan: Plan | None = None
         self._loading = False
+        self._later = RefreshLater(self, self._reload)  # plan changes while hidden
 
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -275,5 +277,13 @@ class PlanView(QWidget):
             self._bus.changed.emit(changes)
 
     def _on_changed(self, changes: Changes) -> None:
-        if changes.plan and not self.has_unsaved_changes():
+        if changes.plan:
+            self._later.request()  # hidden (a pack imported on Packs): on a turn of its own
+
+    def _reload(self) -> None:
+        if not self.has_unsaved_changes():
             self._load_saved()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt API)
+        super().showEvent(event)
+        self._later.run()

@@ -132,6 +132,8 @@ class ProgressView(QWidget):
         self._stale = False
         self._baseline_from: date | None = None
         self.loaded: Loaded | None = None
+        #: While the chart is being built in steps: the latest load, drawn when it is built.
+        self._chart_coming: tuple[Loaded, float] | None = None
         self.range_key = DEFAULT_RANGE
         self._range_chosen = False  # until the person picks one, the range follows the data
         self.pain_chart: PainChart | None = None
@@ -542,19 +544,47 @@ class ProgressView(QWidget):
         if self._again:  # the data changed while loading: this result is already old
             self.refresh()
             return
+        if self._chart_coming is not None:
+            self._chart_coming = (loaded, started)  # drawn when the chart is built
+            return
         if self.pain_chart is None and loaded.series.has_entries:
-            # Building the chart widgets is the slowest step of the first draw: let the event
-            # loop breathe between it and setting the data, so neither stalls it long. A
-            # zero-delay timer is not enough: it runs before timers and paints already due.
-            # (With no ratings at all there is no chart to build: the message says so.)
-            building = time.perf_counter()
-            self._ensure_charts()
-            built = (time.perf_counter() - building) * 1000
-            QTimer.singleShot(
-                BREATHER_MS, lambda: _alive(self) and self._finish(loaded, started, built)
-            )
+            # Building the chart widgets is the slowest step of the first draw: it is done in
+            # steps of 10-20 ms (issue 7: no stall over 50 ms), and the event loop breathes
+            # between them and before the data is set. A zero-delay timer is not enough: it
+            # runs before timers and paints already due. (With no ratings at all there is no
+            # chart to build: the message says so.)
+            self._chart_coming = (loaded, started)
+            self._build_chart_in_steps()
             return
         self._finish(loaded, started, 0.0)
+
+    def _build_chart_in_steps(self) -> None:
+        from rehab_app.ui.charts.pain_chart import PainChart
+
+        charts: list[PainChart] = []
+
+        def make() -> None:
+            charts.append(PainChart(staged=True))
+            steps[0:0] = charts[0].building_steps()  # next, before it is adopted
+
+        steps = [make, lambda: self._adopt_chart(charts[0])]
+        spent = [0.0]  # the building itself, not the breathers
+
+        def next_step() -> None:
+            if not _alive(self):
+                return
+            step_started = time.perf_counter()
+            steps.pop(0)()
+            spent[0] += time.perf_counter() - step_started
+            QTimer.singleShot(BREATHER_MS, next_step if steps else built)
+
+        def built() -> None:
+            if not _alive(self) or self._chart_coming is None:
+                return
+            (loaded, started), self._chart_coming = self._chart_coming, None
+            self._finish(loaded, started, spent[0] * 1000)
+
+        QTimer.singleShot(BREATHER_MS, next_step)
 
     def _finish(self, loaded: Loaded, started: float, built_ms: float) -> None:
         drawing = time.perf_counter()
@@ -583,7 +613,10 @@ class ProgressView(QWidget):
             return
         from rehab_app.ui.charts.pain_chart import PainChart
 
-        self.pain_chart = PainChart()
+        self._adopt_chart(PainChart())
+
+    def _adopt_chart(self, chart: PainChart) -> None:
+        self.pain_chart = chart
         self.pain_holder.addWidget(self.pain_chart, 1)
         # The summary of the period sits under the legend, inside the chart's side column.
         self.events_title = heading(self.tr("In this period"), level=3, own_words=True)
