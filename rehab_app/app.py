@@ -200,6 +200,8 @@ def _open_in_background(context: AppContext) -> None:
     from rehab_app.ui.tasks import run_in_background
 
     window = context.window
+    # Its one-off cost (PySide's enums) now, while no worker competes for the GIL.
+    window.install_shortcuts()
     if context.clock is None:
         from rehab_app.core.timestamps import SystemClock
 

@@ -58,6 +58,7 @@ if TYPE_CHECKING:
     from rehab_app.services.status import DataStatus
     from rehab_app.ui.backup_scheduler import BackupScheduler
     from rehab_app.ui.dialogs.data_settings import DataSettingsDialog
+    from rehab_app.ui.session_runner import SessionRunner
     from rehab_app.ui.views.library import LibraryView
     from rehab_app.ui.views.pack_editor import HandoutWriter
     from rehab_app.ui.views.packs import PacksView
@@ -98,6 +99,9 @@ SCREEN_MODULES = (
 #: What later flows need at their first use: the guided session, the Progress charts (with
 #: pyqtgraph and numpy, about 0.7 s cold), the safety dialogs. Imported once every screen is
 #: built, on one worker (never two importers side by side: see app.py).
+#: The Library's list is painted ahead in this many bands, a turn each (about 10 ms apiece).
+LIST_BANDS = 3
+
 LATER_MODULES = (
     "rehab_app.ui.session_runner",
     "rehab_app.ui.dialogs.red_flags",
@@ -160,6 +164,8 @@ class MainWindow(QMainWindow):
         self._packs_ready = False
         #: The guided player's clock (monotonic seconds); tests put a fake one here.
         self.player_clock: Callable[[], float] = clock_time.monotonic
+        #: A session's player, built and waiting for its turn to be shown (see start_session).
+        self._player_coming: SessionRunner | None = None
         #: Set by app.py for --screenshot: no pop-up dialogs, the picture is of the window.
         self._screenshot_mode = False
         self.library: LibraryView | None = None
@@ -342,7 +348,7 @@ class MainWindow(QMainWindow):
 
         def done(_result: object = None) -> None:
             if shiboken6.isValid(self):
-                next_turn(self, lambda: self._prime_screens(self._parts_to_prime(), settled))
+                next_turn(self, lambda: self._prime_screens(self._priming_steps(), settled))
 
         def settled() -> None:
             self._settled = True
@@ -355,42 +361,52 @@ class MainWindow(QMainWindow):
 
         run_in_background(lambda: import_screens(LATER_MODULES), done, failed)
 
-    def _prime_screens(self, parts: list[QWidget], then: Callable[[], None]) -> None:
-        """Lay out each hidden screen once, a part per turn, while nothing else happens: a
-        screen shown for the first time lays out (and measures the text of) every widget in
-        it, 20-40 ms that would otherwise come with the person's first click on it. Rendering
-        a pixel of a part does that layout without showing it."""
-        from PySide6.QtCore import QPoint
-        from PySide6.QtGui import QPixmap, QRegion
-
-        if not parts:
+    def _prime_screens(self, steps: list[Callable[[], None]], then: Callable[[], None]) -> None:
+        """Lay out and paint the hidden screens ahead of the person's first click on them, a
+        piece per turn while nothing else happens (see ui/priming.py)."""
+        if not steps:
             then()
             return
-        part = parts[0]
-        if shiboken6.isValid(part) and not part.isVisible():
-            if part.parentWidget() is not None and not part.isAncestorOf(self.stack):
-                # A part of a screen: its own layout only (rendering it would lay out the
-                # whole screen around it), which meets its fonts and text for the first time.
-                layout = part.layout()
-                part.ensurePolished()
-                if layout is not None:
-                    layout.activate()
-            if part in self.views.values():
-                pixel = QPixmap(1, 1)  # the screen's kind of picture, and its fonts
-                part.render(pixel, QPoint(), QRegion(0, 0, 1, 1))
-        next_turn(self, lambda: self._prime_screens(parts[1:], then))
+        steps[0]()
+        next_turn(self, lambda: self._prime_screens(steps[1:], then))
 
-    def _parts_to_prime(self) -> list[QWidget]:
-        """The hidden screens, the Library's pieces first (it is the costliest). Not the
-        Diary: a hidden table laid out measures every row (see DiaryView)."""
-        parts: list[QWidget] = []
+    def _priming_steps(self) -> list[Callable[[], None]]:
+        """The Library first (the costliest), then Plan and Packs. Not the Diary: a hidden
+        table laid out measures every row (see DiaryView)."""
+        from rehab_app.ui.priming import lay_out_hidden, lay_out_part, paint_hidden
+
+        place = self.stack.contentsRect()
+        steps: list[Callable[[], None]] = []
+
+        def hidden(widget: QWidget, work: Callable[[QWidget], None]) -> Callable[[], None]:
+            # Only while hidden: once on show it has been laid out and painted for real.
+            def step() -> None:
+                if shiboken6.isValid(widget) and not widget.isVisible():
+                    work(widget)
+
+            return step
+
+        library = self.views["library"]
         if self.library is not None:
             # The exercise shown, label by label first: laid out cold, its wrapped text
             # alone took 35-55 ms (fonts and text shaping met for the first time).
             body = self.library.detail.widget()
-            parts += [child for child in body.children() if isinstance(child, QWidget)]
-            parts += [body, self.library.list]
-        return [*parts, *(self.views[name] for name in ("library", "plan", "packs"))]
+            children = [child for child in body.children() if isinstance(child, QWidget)]
+            steps += [hidden(child, lay_out_part) for child in children]
+            steps += [hidden(body, lay_out_part)]
+            steps += [hidden(library, lambda widget: lay_out_hidden(widget, place))]
+            # Then, at their places, the list's rows and each piece painted once.
+            steps += [hidden(self.library.list, lay_out_part)]
+            steps += [
+                hidden(self.library.list, lambda widget, band=band: paint_hidden(widget, band))
+                for band in ((0, LIST_BANDS), (1, LIST_BANDS), (2, LIST_BANDS))
+            ]
+            steps += [hidden(child, paint_hidden) for child in children]
+        else:
+            steps.append(hidden(library, lambda widget: lay_out_hidden(widget, place)))
+        for name in ("plan", "packs"):
+            steps.append(hidden(self.views[name], lambda widget: lay_out_hidden(widget, place)))
+        return steps
 
     def is_settled(self) -> bool:
         """Ready, and the start-up work that follows it (imports for later flows, the first
@@ -650,11 +666,18 @@ class MainWindow(QMainWindow):
         if session is not None:
             self.start_session(session)
 
-    def start_session(self, session: DueSession) -> None:
-        """Run a due session in the guided player; each finished exercise is saved at once."""
+    def start_session(self, session: DueSession, *, at_once: bool = False) -> None:
+        """Run a due session in the guided player; each finished exercise is saved at once.
+
+        The player is built on the click's turn of the event loop and shown on the next: each
+        is 20-30 ms of work (building; then laying out and painting the whole window anew),
+        together long enough to be felt as a stall (issue 7). `at_once` shows it at once
+        (the screenshot mode captures right after)."""
         if getattr(self, "safety", None) is not None and self.safety.exercises_stopped:
             self.statusBar().showMessage(self.tr("Exercises are stopped: see the notice on Today."))
             return
+        if self._player_coming is not None:
+            return  # a second click before the player is on show
         from rehab_app.ui.session_runner import SessionRunner
 
         assert self.services is not None
@@ -671,12 +694,22 @@ class MainWindow(QMainWindow):
         self._replace_view("player", holder)
         runner.finished.connect(self._leave_player)
         self._runner = runner
+        self._player_coming = runner
+        if at_once:
+            self._show_player(runner)
+        else:
+            next_turn(self, lambda: self._show_player(runner))
+
+    def _show_player(self, runner: SessionRunner) -> None:
+        if self._player_coming is not runner:
+            return
+        self._player_coming = None
         self.show_view("player")
         self.navigation.hide()  # a focused, full-window session: nothing else to click
         for bar in self.findChildren(QToolBar):
             bar.hide()
         if getattr(self, "reminders", None) is not None:
-            self.reminders.mark_done(session.slot)  # its reminder has been answered
+            self.reminders.mark_done(runner.due.slot)  # its reminder has been answered
         runner.start()
         runner.view.setFocus()
 
@@ -690,7 +723,7 @@ class MainWindow(QMainWindow):
         waiting = [s for s in due if s.state in (SlotState.TO_DO, SlotState.PARTLY)] or due
         if not waiting:
             return False
-        self.start_session(waiting[0])
+        self.start_session(waiting[0], at_once=True)
         return True
 
     def _leave_player(self) -> None:
@@ -763,6 +796,7 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         self._shortcuts: list[tuple[QAction, QKeySequence | QKeySequence.StandardKey]] = []
+        self._shortcuts_installed = False
         file_menu = self.menuBar().addMenu(self.tr("&File"))
         # Backups and "Your data" (issue 6): usable once the data is open.
         self.data_action = QAction(self.tr("Your &data (backups, export)…"), self)
@@ -788,11 +822,17 @@ class MainWindow(QMainWindow):
         about = QAction(self.tr("&About rehab_app"), self)
         about.triggered.connect(self.show_about)
         help_menu.addAction(about)
-        # Setting the first shortcut makes PySide build ~100 Python enums (about 70 ms):
-        # do it right after the first paint, so the window appears as fast as a bare one.
-        self.first_painted.connect(lambda: QTimer.singleShot(0, self._install_shortcuts))
+        # Setting the first shortcut makes PySide build the Qt namespace's ~100 Python enums
+        # (25-40 ms): after the first paint, so the window appears as fast as a bare one.
+        # app.py installs them itself before it starts the workers (see install_shortcuts).
+        self.first_painted.connect(lambda: QTimer.singleShot(0, self.install_shortcuts))
 
-    def _install_shortcuts(self) -> None:
+    def install_shortcuts(self) -> None:
+        """Give the menu actions their keys (once). On a turn with no worker running if
+        possible: a worker holding the GIL meanwhile doubles its 25-40 ms (issue 7)."""
+        if self._shortcuts_installed:
+            return
+        self._shortcuts_installed = True
         for action, keys in self._shortcuts:
             action.setShortcut(keys)
 

@@ -62,6 +62,11 @@ class SessionRunner(QObject):
         self.controller.session_finished.connect(self._session_over)
         self.view.leave_requested.connect(self.finished)
 
+    @property
+    def due(self) -> DueSession:
+        """The session being run."""
+        return self._session
+
     def start(self) -> None:
         self.controller.start()
 

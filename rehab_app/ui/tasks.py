@@ -12,6 +12,7 @@ cycles there, off the GUI thread, which crashes Qt (seen in the test suite).
 from __future__ import annotations
 
 import gc
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -43,12 +44,21 @@ class _Task(QRunnable):
 _running: set[TaskSignals] = set()
 _collector_was_enabled = True
 
+#: How long a thread may hold the GIL while another waits for it (Python's default: 5 ms).
+#: The GUI thread takes and gives back the GIL at every call into Python (each paintEvent,
+#: slot and model method) and waited up to the whole interval each time a worker was busy
+#: in Python: dozens of times a paint, 30-50 ms stalls (issue 7). Half a millisecond keeps
+#: the GUI's waits short for a small cost in switching.
+GIL_SWITCH_INTERVAL_S = 0.0005
+
 
 def _task_started() -> None:
     global _collector_was_enabled
     if not _running:
         _collector_was_enabled = gc.isenabled()
         gc.disable()
+    if sys.getswitchinterval() > GIL_SWITCH_INTERVAL_S:
+        sys.setswitchinterval(GIL_SWITCH_INTERVAL_S)
 
 
 def _task_ended(signals: TaskSignals) -> None:

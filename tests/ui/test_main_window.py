@@ -119,7 +119,7 @@ def test_a_session_started_from_today_takes_the_whole_window(
     card = today.cards[0]
     qtbot.waitUntil(card.start_button.isVisible)
     qtbot.mouseClick(card.start_button, Qt.MouseButton.LeftButton)
-    assert window.current_view() == "player"
+    qtbot.waitUntil(lambda: window.current_view() == "player")  # shown on the next turn
     assert window.navigation.isHidden()
     player = window._runner.view
     window.activateWindow()

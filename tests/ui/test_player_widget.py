@@ -317,6 +317,7 @@ def test_exercise_text_is_shown_as_plain_text(qtbot, shipped_library: Library) -
     )
     session = Session(qtbot, [PlayerEntry(tricky, original.item)])
     view = session.view
+    qtbot.waitUntil(view.all_pages_built)  # the question page comes a moment after the player
     for label in (view.title, view.steps, view.next_label, view.advice_text):
         assert label.textFormat() == Qt.TextFormat.PlainText
     assert view.title.text() == "<b>Bridge</b> & lift"

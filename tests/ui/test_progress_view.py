@@ -595,3 +595,22 @@ def test_session_bars_become_weekly_when_zoomed_out(seeded) -> None:
     assert heights[0] == pytest.approx(3 / 7 / 2 * SESSION_HEIGHT)
     assert width == pytest.approx(7 * 86400 * 0.75)
     assert view.pain_chart is not None and view.pain_chart.days_per_bar() == 1
+
+
+def test_the_average_lines_are_drawn_when_zoomed_in_and_out(seeded, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The lines' smoothing follows the days in view; it must stay a plain bool, which Qt's
+    setRenderHint needs. The view's range can come as numpy numbers (it did in the visit
+    bundle window), whose comparisons give numpy bools: pyqtgraph then skipped the lines."""
+    import numpy as np
+
+    _, _, view = seeded
+    chart = view.pain_chart
+    assert chart is not None and view.loaded is not None
+    x = view.loaded.series.x
+    # Zoomed out (no smoothing), then in (smoothing): each change sets the lines anew.
+    for first, last in ((x[0], x[0] + 900 * 86400), (x[0], x[0] + 7 * 86400)):
+        in_numpy = [[np.float64(first), np.float64(last)], [np.float64(0), np.float64(10)]]
+        monkeypatch.setattr(chart.view_box, "viewRange", lambda r=in_numpy: r)
+        chart._update_detail(force=True)
+        for curve in (chart.leg_average, chart.back_average):
+            assert type(curve.opts["antialias"]) is bool

@@ -39,7 +39,6 @@ from PySide6.QtWidgets import (
 )
 
 from rehab_app.core.session import Effort, Light, NerveResponse
-from rehab_app.ui.later import next_turn
 from rehab_app.ui.player.controller import Phase, PlayerController, PlayerEntry
 from rehab_app.ui.player.sound import CuePlayer
 from rehab_app.ui.widgets.illustration import IllustrationView
@@ -62,6 +61,8 @@ _LIGHT_COLOURS = {
     Light.RED: ("#b3261e", "#ffffff"),
 }
 _BANNER_PHASES = (Phase.GET_READY, Phase.MOVE, Phase.HOLD, Phase.REST)
+#: The question and end pages are built this long after the player (see PlayerView).
+LATER_PAGES_MS = 400
 FLASH_MS = 700  # long enough to catch from the corner of the eye, short enough to stay calm
 BUTTON_MIN_HEIGHT = 56  # large targets for stiff or shaky hands
 
@@ -145,11 +146,12 @@ class PlayerView(QWidget):
         self.pages = QStackedWidget()
         self.exercise_page = self._build_exercise_page()
         self.pages.addWidget(self.exercise_page)
-        # The questions and the end page are needed seconds later at the earliest: built on
-        # the next turn of the event loop (or when first needed), so that Start answers
-        # without a stall (issue 7).
+        # The questions and the end page are needed seconds later at the earliest: built a
+        # moment after the player is on show (or when first needed), so that Start answers
+        # without a stall (issue 7). Not on the next turn: that is when the window shows
+        # the player, and two timers due together run in one turn.
         self._later_pages_built = False
-        next_turn(self, self._build_later_pages)
+        QTimer.singleShot(LATER_PAGES_MS, self, self._build_later_pages)
 
         self.next_label = plain_label("", object_name="playerNext", selectable=False)
         scale_font(self.next_label, 1.4)
@@ -201,6 +203,11 @@ class PlayerView(QWidget):
         self._refresh()
 
     # Building -------------------------------------------------------------------------------
+
+    def all_pages_built(self) -> bool:
+        """The question and end pages exist (built a moment after the player, see
+        LATER_PAGES_MS, or as soon as they are needed)."""
+        return self._later_pages_built
 
     def _build_later_pages(self) -> None:
         if self._later_pages_built:

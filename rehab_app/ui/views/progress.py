@@ -50,6 +50,7 @@ from PySide6.QtWidgets import (
 from rehab_app.core.changes import Changes
 from rehab_app.core.meaningful import ChangeVerdict, Verdict
 from rehab_app.ui.charts import change_sentence, short_date
+from rehab_app.ui.priming import lay_out_hidden, paint_hidden
 from rehab_app.ui.widgets.layout import scrolling
 from rehab_app.ui.widgets.text import heading, own_label, plain_label
 
@@ -237,9 +238,16 @@ class ProgressView(QWidget):
         self.report_bar = QProgressBar()
         self.report_bar.setAccessibleName(self.tr("Progress of the report"))
         self.report_bar.setMaximumWidth(200)
+        # Its place and two lines for the message are kept whatever is shown: a change of
+        # this row's height would resize the chart above, which pyqtgraph then lays out and
+        # repaints whole (30-40 ms on each click and each message, issue 7).
+        keep_place = self.report_bar.sizePolicy()
+        keep_place.setRetainSizeWhenHidden(True)
+        self.report_bar.setSizePolicy(keep_place)
         self.report_bar.hide()
         row.addWidget(self.report_bar)
         self.report_status = plain_label("", object_name="reportStatus")
+        self.report_status.setMinimumHeight(2 * self.report_status.fontMetrics().lineSpacing())
         row.addWidget(self.report_status, 1)
         self._report_progress.connect(self._show_report_progress)
         return row
@@ -559,15 +567,47 @@ class ProgressView(QWidget):
         self._finish(loaded, started, 0.0)
 
     def _build_chart_in_steps(self) -> None:
+        """Build the chart, then put the first data in, a step per event-loop turn; the
+        window is shown by `_finish` (its layout and paint are the last turn's work)."""
         from rehab_app.ui.charts.pain_chart import PainChart
 
         charts: list[PainChart] = []
+        drawn: list[Loaded] = []  # the data the steps put in (a newer load redraws it all)
 
         def make() -> None:
             charts.append(PainChart(staged=True))
             steps[0:0] = charts[0].building_steps()  # next, before it is adopted
 
-        steps = [make, lambda: self._adopt_chart(charts[0])]
+        def coming() -> Loaded:
+            assert self._chart_coming is not None
+            return self._chart_coming[0]
+
+        def draw_words() -> None:
+            drawn[:] = [coming()]
+            self._draw_words(drawn[0])
+            self.status.hide()
+            self.summary.setVisible(drawn[0].series.has_entries)
+
+        def adopt() -> None:
+            # Hidden until its data is in (the last step shows it), but with its place kept
+            # in the layout, so it can be laid out there beforehand (see lay_out_hidden).
+            policy = charts[0].sizePolicy()
+            policy.setRetainSizeWhenHidden(True)
+            charts[0].setSizePolicy(policy)
+            charts[0].hide()
+            self._adopt_chart(charts[0])
+
+        # Each first showing of a widget (style, layout) and the chart's first paint (its
+        # text and glyphs) are 10-30 ms on their own: a turn each, the data in between.
+        steps = [
+            make,
+            adopt,
+            draw_words,
+            self.tabs.show,
+            lambda: self._draw_chart(drawn[0]),
+            lambda: lay_out_hidden(charts[0], self.pain_holder.geometry()),
+            lambda: paint_hidden(charts[0]),
+        ]
         spent = [0.0]  # the building itself, not the breathers
 
         def next_step() -> None:
@@ -582,13 +622,22 @@ class ProgressView(QWidget):
             if not _alive(self) or self._chart_coming is None:
                 return
             (loaded, started), self._chart_coming = self._chart_coming, None
-            self._finish(loaded, started, spent[0] * 1000)
+            if loaded is drawn[0]:
+                self._finish(loaded, started, spent[0] * 1000, self._show_drawn)
+            else:  # the data changed while the chart was built
+                self._finish(loaded, started, spent[0] * 1000)
 
         QTimer.singleShot(BREATHER_MS, next_step)
 
-    def _finish(self, loaded: Loaded, started: float, built_ms: float) -> None:
+    def _finish(
+        self,
+        loaded: Loaded,
+        started: float,
+        built_ms: float,
+        draw: Callable[[Loaded], None] | None = None,
+    ) -> None:
         drawing = time.perf_counter()
-        self._draw(loaded)
+        (draw or self._draw)(loaded)
         now = time.perf_counter()
         self.timings = {
             "load_ms": loaded.seconds * 1000,
@@ -648,11 +697,32 @@ class ProgressView(QWidget):
             self._ensure_scores()
 
     def _draw(self, loaded: Loaded) -> None:
+        self._draw_words(loaded)
+        self._draw_chart(loaded)
+        self._show_drawn(loaded)
+
+    def _draw_words(self, loaded: Loaded) -> None:
+        """The sentences and the baseline: the first of the three parts of a draw."""
         self.loaded = loaded
-        data, series = loaded.data, loaded.series
-        has_entries = series.has_entries
-        if has_entries:
+        data = loaded.data
+        self.leg_sentence.setText(pain_sentence(self.tr("Leg pain"), data.leg_verdict, data))
+        self.back_sentence.setText(pain_sentence(self.tr("Back pain"), data.back_verdict, data))
+        self._show_baseline(data.baseline, data)
+
+    def _draw_chart(self, loaded: Loaded) -> None:
+        """The data into the chart (while it is still hidden on a first draw)."""
+        if loaded.series.has_entries:
             self._ensure_charts()
+            assert self.pain_chart is not None
+            if not self._range_chosen:
+                self._choose_default_range()
+            self.pain_chart.set_series(loaded.series, *self.range_window())
+            self.reset_view()
+            self._update_period()
+
+    def _show_drawn(self, loaded: Loaded) -> None:
+        """What shows or hides with the data; the chart is painted after this."""
+        has_entries = loaded.series.has_entries
         self.status.hide()
         self.tabs.show()
         self.summary.setVisible(has_entries)
@@ -660,16 +730,6 @@ class ProgressView(QWidget):
         self.controls.setVisible(has_entries)
         if self.pain_chart is not None:
             self.pain_chart.setVisible(has_entries)
-        self.leg_sentence.setText(pain_sentence(self.tr("Leg pain"), data.leg_verdict, data))
-        self.back_sentence.setText(pain_sentence(self.tr("Back pain"), data.back_verdict, data))
-        self._show_baseline(data.baseline, data)
-        if has_entries:
-            assert self.pain_chart is not None
-            if not self._range_chosen:
-                self._choose_default_range()
-            self.pain_chart.set_series(series, *self.range_window())
-            self.reset_view()
-            self._update_period()
         if self.score_chart is not None or self.tabs.currentWidget() is self.score_tab:
             self._ensure_scores()
 
