@@ -77,3 +77,24 @@ class RefreshLater(QObject):
                 break  # one refresh per turn
         if cls._waiting:
             cls._next_turn()
+
+
+class StagedBuild:
+    """What is left of building a widget, as steps: run at once, or (`staged`) handed out by
+    `take()` to be run one per turn of the event loop, so that no turn is long (issue 7)."""
+
+    def __init__(self, steps: list[Callable[[], None]], *, staged: bool) -> None:
+        self._steps = list(steps)
+        if not staged:
+            for step in self.take():
+                step()
+
+    @property
+    def pending(self) -> bool:
+        """Steps not handed out yet."""
+        return bool(self._steps)
+
+    def take(self) -> list[Callable[[], None]]:
+        """The steps, in order, once: each must be run once by whoever takes them."""
+        steps, self._steps = self._steps, []
+        return steps

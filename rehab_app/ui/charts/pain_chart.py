@@ -82,6 +82,7 @@ from rehab_app.ui.charts import (
     number,
     x_to_day,
 )
+from rehab_app.ui.later import StagedBuild
 from rehab_app.ui.widgets.layout import scrolling
 from rehab_app.ui.widgets.text import plain_label
 
@@ -323,15 +324,11 @@ class PainChart(QWidget):
         ticks.append((SESSION_FLOOR + SESSION_HEIGHT / 2, _tr("Sessions")))
         left.setTicks([ticks, []])
         item.showGrid(x=False, y=True, alpha=0.18)
-        self._steps = [self._build_items, self._build_side]
-        if not staged:
-            for step in self.building_steps():
-                step()
+        self._building = StagedBuild([self._build_items, self._build_side], staged=staged)
 
     def building_steps(self) -> list[Callable[[], None]]:
         """What is left to build (see `staged`), in order; each step runs once."""
-        steps, self._steps = self._steps, []
-        return steps
+        return self._building.take()
 
     def _build_items(self) -> None:
         item = self.plot_item
@@ -846,7 +843,7 @@ class PainChart(QWidget):
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt API)
         super().changeEvent(event)
         # (Until built, there is nothing to colour: the last step colours everything.)
-        if event.type() == QEvent.Type.PaletteChange and not self._steps:
+        if event.type() == QEvent.Type.PaletteChange and not self._building.pending:
             self._apply_colours()
 
     # Picture -------------------------------------------------------------------------------

@@ -60,6 +60,7 @@ from rehab_app.services.catalog import Library
 from rehab_app.services.pack_authoring import PackSource
 from rehab_app.ui.dialogs.pack_import import PackImportDialog
 from rehab_app.ui.dialogs.questionnaire import big_button
+from rehab_app.ui.later import StagedBuild
 from rehab_app.ui.tasks import run_in_background
 from rehab_app.ui.widgets.exercise_form import CustomExerciseForm
 from rehab_app.ui.widgets.layout import scrolling
@@ -185,15 +186,11 @@ class PackEditor(QWidget):
             self._connect()
             self._show_source()
 
-        self._steps = [add_plan_editor, add_the_rest]
-        if not staged:
-            for step in self.building_steps():
-                step()
+        self._building = StagedBuild([add_plan_editor, add_the_rest], staged=staged)
 
     def building_steps(self) -> list[Callable[[], None]]:
         """What is left to build (see `staged`), in order; each step runs once."""
-        steps, self._steps = self._steps, []
-        return steps
+        return self._building.take()
 
     # Public API ---------------------------------------------------------------------------
 
