@@ -28,6 +28,7 @@ from rehab_app.core.errors import RehabError
 from rehab_app.formats.pack.errors import PackError
 from rehab_app.ui.dialogs.pack_import import PackImportDialog
 from rehab_app.ui.dialogs.questionnaire import big_button
+from rehab_app.ui.later import next_turn
 from rehab_app.ui.tasks import run_in_background
 from rehab_app.ui.widgets.layout import scrolling
 from rehab_app.ui.widgets.text import heading, own_label, plain_label
@@ -229,7 +230,9 @@ class PacksView(QWidget):
         self.dialog.import_confirmed.connect(lambda accepted: self._import(preview, accepted))
         self.dialog.rejected.connect(preview.close)
         self.dialog.rejected.connect(lambda: self._tell(self.tr("Nothing was imported.")))
-        self.dialog.open()
+        # Shown on the next turn: making it (its text measured) and opening its window are
+        # 15-25 ms each, too long together for one turn (issue 7).
+        next_turn(self.dialog, self.dialog.open)
 
     def _import(self, preview: PackPreview, accepted: list) -> None:  # type: ignore[type-arg]
         assert self._services is not None
