@@ -31,7 +31,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QDate, QLocale, QSaveFile, Qt, QTimer, Signal
+from PySide6.QtCore import QDate, QLocale, QSaveFile, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QShowEvent, QUndoStack
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -50,6 +50,7 @@ from PySide6.QtWidgets import (
 from rehab_app.core.changes import Changes
 from rehab_app.core.meaningful import ChangeVerdict, Verdict
 from rehab_app.ui.charts import change_sentence, short_date
+from rehab_app.ui.later import next_turn
 from rehab_app.ui.priming import lay_out_hidden, paint_hidden
 from rehab_app.ui.widgets.layout import scrolling
 from rehab_app.ui.widgets.text import heading, own_label, plain_label
@@ -78,7 +79,6 @@ EVENTS_LISTED = 5
 #: Plan summaries can be long (a pack's whole change list): the list shows their start; the
 #: chart's readout for that day shows all of it.
 SUMMARY_CHARS = 70
-BREATHER_MS = 5
 
 # A chosen range must be obvious at a glance, which the native "sunken" look is not. Only
 # palette roles are used, so dark mode stays readable.
@@ -608,7 +608,7 @@ class ProgressView(QWidget):
             lambda: lay_out_hidden(charts[0], self.pain_holder.geometry()),
             lambda: paint_hidden(charts[0]),
         ]
-        spent = [0.0]  # the building itself, not the breathers
+        spent = [0.0]  # the building itself, not the turns in between
 
         def next_step() -> None:
             if not _alive(self):
@@ -616,7 +616,7 @@ class ProgressView(QWidget):
             step_started = time.perf_counter()
             steps.pop(0)()
             spent[0] += time.perf_counter() - step_started
-            QTimer.singleShot(BREATHER_MS, next_step if steps else built)
+            next_turn(self, next_step if steps else built)
 
         def built() -> None:
             if not _alive(self) or self._chart_coming is None:
@@ -627,7 +627,7 @@ class ProgressView(QWidget):
             else:  # the data changed while the chart was built
                 self._finish(loaded, started, spent[0] * 1000)
 
-        QTimer.singleShot(BREATHER_MS, next_step)
+        next_turn(self, next_step)
 
     def _finish(
         self,
