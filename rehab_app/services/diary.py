@@ -28,6 +28,7 @@ from rehab_app.core.diary import (
 )
 from rehab_app.core.errors import RehabError
 from rehab_app.core.timestamps import Clock, Stamp, stamp
+from rehab_app.services.streaming import oldest_first
 from rehab_app.services.transactions import writing
 from rehab_app.storage import queries
 from rehab_app.storage.tables import DiaryEntryRow, ExerciseLog, SessionLog
@@ -141,11 +142,7 @@ class DiaryService:
 
     def stream(self, batch: int = 1000) -> Iterator[DiaryRead]:
         """Every entry, oldest first, fetched `batch` rows at a time (exports of ten years)."""
-        query = (
-            select(DiaryEntryRow)
-            .order_by(col(DiaryEntryRow.at_utc), col(DiaryEntryRow.id))
-            .execution_options(yield_per=batch)
-        )
+        query = oldest_first(DiaryEntryRow, batch)
         with Session(self._engine) as session:
             for row in session.exec(query):
                 yield _read(row)

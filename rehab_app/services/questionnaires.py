@@ -18,6 +18,7 @@ from sqlmodel import Session, col, select
 from rehab_app.core.changes import Changes
 from rehab_app.core.questionnaires import QuestionnaireRecord
 from rehab_app.core.timestamps import Clock, stamp
+from rehab_app.services.streaming import oldest_first
 from rehab_app.services.transactions import writing
 from rehab_app.storage.tables import QuestionnaireResponse
 
@@ -83,11 +84,7 @@ class QuestionnaireService:
 
     def stream(self, batch: int = 1000) -> Iterator[ResponseRead]:
         """Every response of every kind, oldest first, fetched `batch` rows at a time."""
-        query = (
-            select(QuestionnaireResponse)
-            .order_by(col(QuestionnaireResponse.at_utc), col(QuestionnaireResponse.id))
-            .execution_options(yield_per=batch)
-        )
+        query = oldest_first(QuestionnaireResponse, batch)
         with Session(self._engine) as session:
             for row in session.exec(query):
                 yield _read(row)

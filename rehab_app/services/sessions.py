@@ -24,6 +24,7 @@ from rehab_app.core.schedule import occurrences_on
 from rehab_app.core.session import Advice, Effort, ExerciseOutcome, Light, NerveResponse
 from rehab_app.core.timestamps import Clock, Stamp, stamp
 from rehab_app.services.plans import PlanService
+from rehab_app.services.streaming import oldest_first
 from rehab_app.services.transactions import writing
 from rehab_app.storage.tables import ExerciseLog, SessionLog
 
@@ -133,11 +134,7 @@ class SessionService:
     def stream(self, batch: int = 500) -> Iterator[SessionRead]:
         """Every session with its exercises, oldest first, `batch` sessions at a time (exports
         of ten years: two queries per batch, never one per session)."""
-        query = (
-            select(SessionLog)
-            .order_by(col(SessionLog.at_utc), col(SessionLog.id))
-            .execution_options(yield_per=batch)
-        )
+        query = oldest_first(SessionLog, batch)
         with Session(self._engine) as db:
             for rows in db.exec(query).partitions():
                 ids = [row.id for row in rows]

@@ -465,21 +465,17 @@ class ProgressView(QWidget):
 
     def make_report(self) -> None:
         """Ask where to save, then gather the period and write the PDF in the background."""
-        services, writer = self._services, self._report_writer
-        if services is None or writer is None or not self.report_button.isEnabled():
+        begun = self._begin_document(
+            self.report_button,
+            self.ask_report_path,
+            "visit-report",
+            ".pdf",
+            self.tr("Making your report…"),  # the bar is busy until the pages are counted
+        )
+        if begun is None:
             return
-        today = services.clock.now().local_day
-        chosen = self.ask_report_path(Path.home() / f"visit-report-{today.isoformat()}.pdf")
-        if chosen is None:
-            return
-        path = chosen if chosen.suffix.lower() == ".pdf" else chosen.with_name(chosen.name + ".pdf")
-        page = "letter" if _uses_letter_paper() else "a4"
+        services, writer, path, page = begun
         report = services.report
-        self._enable_documents(False)
-        self.report_bar.setRange(0, 0)  # busy until the pages are counted
-        self.report_bar.show()
-        self.report_status.setText(self.tr("Making your report…"))
-        from rehab_app.ui.tasks import run_in_background
 
         def work() -> tuple[Path, int]:
             data = report.gather()
@@ -487,39 +483,21 @@ class ProgressView(QWidget):
             report.record_made(data)  # the next report starts from here
             return path, pages
 
-        def finished(result: tuple[Path, int]) -> None:
-            if _alive(self):
-                self._report_done(*result)
-
-        def failed(error: BaseException) -> None:
-            if _alive(self):
-                self._report_not_done(error)
-
-        run_in_background(work, finished, failed)
-
-    def _enable_documents(self, enabled: bool) -> None:
-        """Both documents need the report writer; one is made at a time."""
-        ready = enabled and self._report_writer is not None and self._services is not None
-        self.report_button.setEnabled(ready)
-        self.bundle_button.setEnabled(ready)
+        self._make_in_background(work, lambda result: self._report_done(*result))
 
     def make_bundle(self) -> None:
         """Ask where to save, then write the visit bundle (report, CSVs, FHIR) in the background."""
-        services, writer = self._services, self._report_writer
-        if services is None or writer is None or not self.bundle_button.isEnabled():
+        begun = self._begin_document(
+            self.bundle_button,
+            self.ask_bundle_path,
+            "visit-bundle",
+            ".zip",
+            self.tr("Making your visit bundle…"),
+        )
+        if begun is None:
             return
-        today = services.clock.now().local_day
-        chosen = self.ask_bundle_path(Path.home() / f"visit-bundle-{today.isoformat()}.zip")
-        if chosen is None:
-            return
-        path = chosen if chosen.suffix.lower() == ".zip" else chosen.with_name(chosen.name + ".zip")
-        page = "letter" if _uses_letter_paper() else "a4"
+        services, writer, path, page = begun
         report, exports = services.report, services.exports
-        self._enable_documents(False)
-        self.report_bar.setRange(0, 0)
-        self.report_bar.show()
-        self.report_status.setText(self.tr("Making your visit bundle…"))
-        from rehab_app.ui.tasks import run_in_background
 
         def work() -> Path:
             data = report.gather()
@@ -527,23 +505,62 @@ class ProgressView(QWidget):
             report.record_made(data)
             return path
 
-        def finished(result: Path) -> None:
+        self._make_in_background(work, self._bundle_done)
+
+    def _begin_document(
+        self,
+        button: QPushButton,
+        ask: Callable[[Path], Path | None],
+        stem: str,
+        suffix: str,
+        busy: str,
+    ) -> tuple[AppServices, ReportWriter, Path, str] | None:
+        """Ask where to save one of the documents (`stem`-today`suffix` suggested) and show
+        that it is being made; the services, the writer, the path and the page size, or None
+        when it cannot be made now or the person cancelled."""
+        services, writer = self._services, self._report_writer
+        if services is None or writer is None or not button.isEnabled():
+            return None
+        today = services.clock.now().local_day
+        chosen = ask(Path.home() / f"{stem}-{today.isoformat()}{suffix}")
+        if chosen is None:
+            return None
+        path = chosen if chosen.suffix.lower() == suffix else chosen.with_name(chosen.name + suffix)
+        self._enable_documents(False)
+        self.report_bar.setRange(0, 0)
+        self.report_bar.show()
+        self.report_status.setText(busy)
+        return services, writer, path, "letter" if _uses_letter_paper() else "a4"
+
+    def _make_in_background(self, work: Callable[[], Any], done: Callable[[Any], None]) -> None:
+        from rehab_app.ui.tasks import run_in_background
+
+        def finished(result: Any) -> None:
             if _alive(self):
-                self.report_bar.hide()
-                self._enable_documents(True)
-                self.report_status.setText(
-                    self.tr(
-                        "Your visit bundle is saved as %1. Send it to your therapist, or take it"
-                        " on a USB stick."
-                    ).replace("%1", str(result))
-                )
-                self.report_written.emit(result)
+                done(result)
 
         def failed(error: BaseException) -> None:
             if _alive(self):
                 self._report_not_done(error)
 
         run_in_background(work, finished, failed)
+
+    def _bundle_done(self, path: Path) -> None:
+        self.report_bar.hide()
+        self._enable_documents(True)
+        self.report_status.setText(
+            self.tr(
+                "Your visit bundle is saved as %1. Send it to your therapist, or take it"
+                " on a USB stick."
+            ).replace("%1", str(path))
+        )
+        self.report_written.emit(path)
+
+    def _enable_documents(self, enabled: bool) -> None:
+        """Both documents need the report writer; one is made at a time."""
+        ready = enabled and self._report_writer is not None and self._services is not None
+        self.report_button.setEnabled(ready)
+        self.bundle_button.setEnabled(ready)
 
     # Loading and drawing -------------------------------------------------------------------
 
